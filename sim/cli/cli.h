@@ -1,0 +1,46 @@
+/* cli.h - the firedrill command line: shared helpers and the subcommands.
+ *
+ * Each subcommand is `int cli_NAME(int argc, char **argv)` with argv[0] the
+ * subcommand name; it returns the process exit status: 0 success, 1 failure
+ * (e.g. a drill that did not pass --solve), 2 bad input or usage. */
+#ifndef FIREDRILL_CLI_H
+#define FIREDRILL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mllm_world.h"
+#include "sim_drill.h"
+#include "sim_scenario.h"
+
+#define CLI_DEFAULT_SCENARIO "scenarios/friendly-prompt.json"
+
+/* The folder holding assets/ and scenarios/: $FIREDRILL_DATA_DIR, else the
+ * source tree the binary was built from. */
+const char *cli_data_dir(void);
+/* Loads the world, printing diagnostics on failure. */
+mllm_world *cli_load_world(void);
+/* Resolves a scenario argument: a path, or an id looked up in scenarios/. */
+void cli_scenario_path(const char *arg, char *out, size_t n);
+/* The reference responder beside a scenario file (scenarios/responders/ID.json),
+ * written to out; false when it does not exist. */
+bool cli_responder_for(const char *scenario_path, char *out, size_t n);
+/* Monotonic wall clock in ns (faces only: the engine never reads a clock). */
+uint64_t cli_wall_ns(void);
+/* True when stderr is a terminal (progress bars). */
+bool cli_tty(void);
+/* Draws or clears a one-line progress bar on stderr. */
+void cli_progress(const char *what, double frac, const char *detail);
+void cli_progress_done(void);
+
+/* Prints `usage` and returns 0 when argv holds --help or -h, else -1. */
+int cli_help_requested(int argc, char **argv, const char *usage);
+
+int cli_run(int argc, char **argv);
+int cli_replay(int argc, char **argv);
+int cli_validate(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_gui(int argc, char **argv);
+
+#endif

@@ -1,0 +1,244 @@
+/* test_sim_drill.c - the engine end to end on the default scenario:
+ * determinism, replay of live actions, independence of traffic from actions,
+ * untreated vs responded drills, and the pacer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim_drill.h"
+
+static mllm_world *W;
+static sim_scenario *S;
+static sim_responder *R;
+
+static sim_drill *new_drill(const sim_responder *r, const char *log)
+{
+    char err[256];
+    sim_drill_opts o = {.responder = r, .log_path = log};
+    sim_drill *d = sim_drill_new(S, W, &o, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    return d;
+}
+
+static void act(sim_drill *d, const char *spec)
+{
+    sim_action_spec a;
+    char err[160];
+    assert_int_equal(sim_action_parse(spec, W, &a, err, sizeof err), 0);
+    assert_true(sim_drill_act(d, &a, "trainee", err, sizeof err) > 0);
+}
+
+static void act_at(sim_drill *d, sim_time t, const char *spec)
+{
+    sim_action_spec a;
+    char err[160];
+    assert_int_equal(sim_action_parse(spec, W, &a, err, sizeof err), 0);
+    assert_true(sim_drill_act_at(d, t, &a, "trainee", err, sizeof err) > 0);
+}
+
+static void same_scenario_seed_and_actions_give_identical_logs(void **state)
+{
+    (void)state;
+    char a[65], b[65];
+    const char *pa = FIREDRILL_BUILD_DIR "/test_drill_a.jsonl";
+    const char *pb = FIREDRILL_BUILD_DIR "/test_drill_b.jsonl";
+    sim_drill *d = new_drill(R, pa);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, a);
+    sim_drill_free(d);
+    d = new_drill(R, pb);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, b);
+    sim_drill_free(d);
+    assert_string_equal(a, b);
+    FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    int ca, cb;
+    long n = 0;
+    do {
+        ca = fgetc(fa);
+        cb = fgetc(fb);
+        assert_int_equal(ca, cb);
+        n++;
+    } while (ca != EOF);
+    assert_true(n > 10000);
+    fclose(fa);
+    fclose(fb);
+}
+
+static void a_different_seed_gives_a_different_log(void **state)
+{
+    (void)state;
+    char a[65], b[65];
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, a);
+    sim_drill_free(d);
+    uint64_t seed = S->seed;
+    S->seed = S->service.seed = seed + 1;
+    d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, b);
+    sim_drill_free(d);
+    S->seed = S->service.seed = seed;
+    assert_string_not_equal(a, b);
+}
+
+static void live_actions_replayed_at_their_times_give_the_same_log(void **state)
+{
+    (void)state;
+    char live[65], replay[65];
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, SIM_MIN(10) + SIM_MS(1234));
+    act(d, "kill_switch:on");
+    sim_time t1 = sim_drill_now(d);
+    sim_drill_run_until(d, SIM_MIN(14));
+    act(d, "prompt:v2");
+    sim_time t2 = sim_drill_now(d);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, live);
+    sim_drill_free(d);
+
+    d = new_drill(NULL, NULL);
+    act_at(d, t1, "kill_switch:on");
+    act_at(d, t2, "prompt:v2");
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, replay);
+    sim_drill_free(d);
+    assert_string_equal(live, replay);
+}
+
+static void trainee_levers_never_change_the_traffic(void **state)
+{
+    (void)state;
+    sim_drill *a = new_drill(NULL, NULL), *b = new_drill(NULL, NULL);
+    act_at(b, SIM_MIN(2), "kill_switch:on");
+    act_at(b, SIM_MIN(3), "route:backup");
+    act_at(b, SIM_MIN(4), "throttle:5");
+    sim_drill_run(a, NULL, NULL);
+    sim_drill_run(b, NULL, NULL);
+    const sim_metrics *ma = sim_drill_metrics(a), *mb = sim_drill_metrics(b);
+    assert_true(ma->total_requests == mb->total_requests);
+    for (sim_time t = 0; t < SIM_MIN(45); t += SIM_MIN(1)) {
+        const sim_bucket *ba = sim_metrics_bucket(ma, t, true), *bb = sim_metrics_bucket(mb, t, true);
+        assert_non_null(ba);
+        assert_non_null(bb);
+        assert_int_equal(ba->requests, bb->requests);
+    }
+    sim_drill_free(a);
+    sim_drill_free(b);
+}
+
+static void untreated_drill_shows_the_symptom_and_the_responder_contains_it(void **state)
+{
+    (void)state;
+    sim_result r0, r1;
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_result(d, &r0);
+    sim_drill_free(d);
+    d = new_drill(R, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_result(d, &r1);
+    sim_drill_free(d);
+    assert_true(r0.symptom_appeared);
+    assert_false(r0.contained);
+    assert_true(r0.score.detect_s < 0);
+    assert_true(r1.contained);
+    assert_true(r1.symptom_correct && r1.cause_correct);
+    assert_true(r1.score.detect_s > 0 && r1.score.mitigate_s > r1.score.detect_s);
+    assert_true(r1.fault_harm < r0.fault_harm / 2);
+    assert_true(r1.score.total > r0.score.total + 40);
+    assert_true(r0.score.total >= 0 && r1.score.total <= 100);
+}
+
+static void kill_switch_waits_for_approval_then_applies(void **state)
+{
+    (void)state;
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, SIM_MIN(9));
+    act(d, "kill_switch:on");
+    const sim_action_rec *h;
+    int n = sim_drill_history(d, &h);
+    assert_int_equal(n, 1);
+    assert_true(h[0].needs_approval);
+    assert_true(h[0].effective == SIM_TIME_NEVER);
+    assert_false(mllm_service_controls(sim_drill_service(d))->kill_switch);
+    sim_drill_run_until(d, SIM_MIN(9) + S->runbook.approval_takes +
+                               S->runbook.delay[SIM_ACT_KILL_SWITCH] + SIM_SEC(1));
+    assert_true(mllm_service_controls(sim_drill_service(d))->kill_switch);
+    sim_drill_free(d);
+}
+
+static void bad_actions_are_refused_with_a_message(void **state)
+{
+    (void)state;
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_action_spec a = {.kind = SIM_ACT_PROMPT};
+    snprintf(a.arg, sizeof a.arg, "v99");
+    char err[160] = "";
+    assert_true(sim_drill_act(d, &a, "trainee", err, sizeof err) < 0);
+    assert_true(strlen(err) > 0);
+    sim_drill_free(d);
+}
+
+static void pacer_follows_the_wall_clock_with_speed_and_pause(void **state)
+{
+    (void)state;
+    sim_pacer p;
+    sim_pacer_init(&p, 10, 1000000000ull, 0);
+    assert_true(sim_pacer_target(&p, 2000000000ull) == SIM_SEC(10));
+    sim_pacer_pause(&p, true, 2000000000ull);
+    assert_true(sim_pacer_target(&p, 5000000000ull) == SIM_SEC(10));
+    sim_pacer_pause(&p, false, 5000000000ull);
+    assert_true(sim_pacer_target(&p, 6000000000ull) == SIM_SEC(20));
+    sim_pacer_set_speed(&p, 60, 6000000000ull);
+    assert_true(sim_pacer_target(&p, 7000000000ull) == SIM_SEC(80));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    mllm_diags d;
+    mllm_diags_clear(&d);
+    W = mllm_world_load(FIREDRILL_DATA_DIR "/assets", &d);
+    if (W)
+        S = sim_scenario_load(FIREDRILL_DATA_DIR "/scenarios/friendly-prompt.json", W, &d);
+    if (S)
+        R = sim_responder_load(FIREDRILL_DATA_DIR "/scenarios/responders/friendly-prompt.json", W,
+                               &d);
+    if (!R)
+        mllm_diags_print(&d, stderr);
+    return R ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    sim_responder_free(R);
+    sim_scenario_free(S);
+    mllm_world_free(W);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_scenario_seed_and_actions_give_identical_logs),
+        cmocka_unit_test(a_different_seed_gives_a_different_log),
+        cmocka_unit_test(live_actions_replayed_at_their_times_give_the_same_log),
+        cmocka_unit_test(trainee_levers_never_change_the_traffic),
+        cmocka_unit_test(untreated_drill_shows_the_symptom_and_the_responder_contains_it),
+        cmocka_unit_test(kill_switch_waits_for_approval_then_applies),
+        cmocka_unit_test(bad_actions_are_refused_with_a_message),
+        cmocka_unit_test(pacer_follows_the_wall_clock_with_speed_and_pause),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
