@@ -54,6 +54,12 @@ const char *mllm_strerror(int err)
 
 /* ---- state ---------------------------------------------------------------------------- */
 
+/* Latency noise quantile tables (see noise()). */
+#define NOISE_BITS 12
+#define NOISE_N (1 << NOISE_BITS)
+enum { NOISE_015, NOISE_020, NOISE_025, NOISE_KINDS };
+static const double noise_sigma[NOISE_KINDS] = {0.15, 0.20, 0.25};
+
 typedef struct snapshot {
     int id;              /* -1: slot unused */
     int64_t built_at;    /* as-of time of the sources it read */
@@ -103,6 +109,7 @@ struct mllm_service {
     double bucket_tokens;
     mllm_time bucket_t;
     cache_entry *cache;       /* per catalogue text */
+    float noise[NOISE_KINDS][NOISE_N]; /* latency noise quantiles */
     int *text_hash;           /* open addressing: normalized text hash -> text id, -1 empty */
     uint64_t *text_key;
     int text_hash_size;
@@ -132,14 +139,27 @@ static inline uint32_t draw32(const mllm_service *s, uint64_t req, uint64_t purp
     return (uint32_t)(mix64(s->cfg.seed ^ mix64(req * 0xd1b54a32d192ed03ull + purpose)) >> 32);
 }
 
-/* Lognormal-ish latency noise with median 1. */
-static double noise(const mllm_service *s, uint64_t req, uint64_t purpose, double sigma)
+/* Lognormal latency noise with median 1: exp(sigma z) for a standard normal
+ * z, read from a quantile table filled once per service (no libm per
+ * request). 4096 levels are far finer than any chart can show. */
+
+static double normal_quantile(double p)
 {
-    double u1 = draw(s, req, purpose), u2 = draw(s, req, purpose + 1);
-    if (u1 < 1e-12)
-        u1 = 1e-12;
-    double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
-    return exp(sigma * z);
+    /* Bisection on the normal CDF: exact enough, and only run at start. */
+    double lo = -9, hi = 9;
+    for (int i = 0; i < 80; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+static inline double noise(const mllm_service *s, uint64_t req, uint64_t purpose, int kind)
+{
+    return s->noise[kind][draw32(s, req, purpose) >> (32 - NOISE_BITS)];
 }
 
 enum {
@@ -354,6 +374,11 @@ mllm_service *mllm_service_new(const mllm_world *w, const mllm_config *cfg,
     }
     for (size_t i = 0; i < nt; i++)
         s->cache[i].created = MLLM_NEVER;
+    for (int i = 0; i < NOISE_N; i++) {
+        double z = normal_quantile((i + 0.5) / NOISE_N);
+        for (int k = 0; k < NOISE_KINDS; k++)
+            s->noise[k][i] = (float)exp(noise_sigma[k] * z);
+    }
     for (int i = 0; i < s->text_hash_size; i++)
         s->text_hash[i] = -1;
     for (int t = 0; t < w->ntexts; t++) {
@@ -1123,7 +1148,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
         nh = retrieve(s, sn, req, text, hits);
         if (!q && nh > 0)
             r->topic = w->docs[w->chunks[hits[0].id].doc].topic;
-        lat[MLLM_STAGE_RETRIEVE] = (12000 + 1500.0 * (double)nh) * noise(s, id, P_LAT_RET, 0.2);
+        lat[MLLM_STAGE_RETRIEVE] = (12000 + 1500.0 * (double)nh) * noise(s, id, P_LAT_RET, NOISE_020);
         if (sn->degraded && sn->degraded_fault >= 0 &&
             touched(s, sn->degraded_fault, req, r->qtype, r->topic, c->prompt, model)) {
             /* Off-topic chunks with low scores replace the real ones. */
@@ -1184,7 +1209,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
                 r->status = 400;
                 snprintf(r->err_code, sizeof r->err_code, "invalid_request_error");
                 r->fault_mask |= 1u << i;
-                lat[MLLM_STAGE_PROVIDER] = 80000 * noise(s, id, P_LAT_TTFT, 0.2);
+                lat[MLLM_STAGE_PROVIDER] = 80000 * noise(s, id, P_LAT_TTFT, NOISE_020);
                 goto label;
             }
         }
@@ -1229,7 +1254,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
                 }
             }
         double ttft = (m->ttft_ms * 1000.0 + (double)ctx * 25.0) * slow *
-                      noise(s, id, P_LAT_TTFT, 0.25);
+                      noise(s, id, P_LAT_TTFT, NOISE_025);
         r->ttft_us = (uint32_t)(wait_us + ttft);
         lat[MLLM_STAGE_PROVIDER] = wait_us + ttft;
     }
@@ -1354,7 +1379,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
             r->truncated = true;
         }
         r->completion_tokens = out;
-        double gen = (double)out / m->tokens_per_s * 1e6 * noise(s, id, P_LAT_GEN, 0.15);
+        double gen = (double)out / m->tokens_per_s * 1e6 * noise(s, id, P_LAT_GEN, NOISE_015);
         for (int i = 0; i < s->nfaults; i++)
             if (s->faults[i].kind == MLLM_FAULT_PROVIDER_SLOWDOWN && ((r->fault_mask >> i) & 1u))
                 gen *= s->faults[i].factor > 1 ? s->faults[i].factor : 4.0;

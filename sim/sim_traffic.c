@@ -42,6 +42,28 @@ static int build_mix(sim_traffic *t)
     return 0;
 }
 
+/* Index drawn from a cumulative table whose last entry is the total. */
+static int pick(sim_rng *r, const double *cum, int n)
+{
+    double u = sim_rng_uniform(r) * cum[n - 1];
+    for (int i = 0; i < n - 1; i++)
+        if (u < cum[i])
+            return i;
+    return n - 1;
+}
+
+static void cumulate(const double *w, double *cum, int n)
+{
+    double acc = 0;
+    for (int i = 0; i < n; i++) {
+        acc += w[i] > 0 ? w[i] : 0;
+        cum[i] = acc;
+    }
+    if (acc <= 0)
+        for (int i = 0; i < n; i++)
+            cum[i] = i + 1; /* all zero: uniform */
+}
+
 int sim_traffic_init(sim_traffic *t, const sim_scenario *s, const mllm_world *w)
 {
     memset(t, 0, sizeof *t);
@@ -54,6 +76,9 @@ int sim_traffic_init(sim_traffic *t, const sim_scenario *s, const mllm_world *w)
     for (int i = 0; i < MLLM_MAX_TOPICS; i++)
         if (t->spec.topic[i] < 0)
             t->spec.topic[i] = 0;
+    cumulate(t->spec.region, t->cum_region, MLLM_REGIONS);
+    cumulate(t->spec.plan, t->cum_plan, MLLM_PLANS);
+    cumulate(t->spec.client, t->cum_client, MLLM_CLIENTS);
     return build_mix(t);
 }
 
@@ -112,9 +137,9 @@ void sim_traffic_make(sim_traffic *t, sim_time now, mllm_request *req)
     req->text = pick_text(t);
     /* Draw segments and continuation unconditionally so the traffic stream
      * advances the same way whatever the conversation pool holds. */
-    int region = sim_rng_weighted(&t->rng, t->spec.region, MLLM_REGIONS);
-    int plan = sim_rng_weighted(&t->rng, t->spec.plan, MLLM_PLANS);
-    int client = sim_rng_weighted(&t->rng, t->spec.client, MLLM_CLIENTS);
+    int region = pick(&t->rng, t->cum_region, MLLM_REGIONS);
+    int plan = pick(&t->rng, t->cum_plan, MLLM_PLANS);
+    int client = pick(&t->rng, t->cum_client, MLLM_CLIENTS);
     double u = sim_rng_uniform(&t->convo_rng);
     int slot = (int)sim_rng_below(&t->convo_rng, SIM_CONVO_POOL);
     sim_convo *c = &t->pool[slot];

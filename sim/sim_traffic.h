@@ -29,6 +29,7 @@ typedef struct sim_traffic {
     double rate_multiplier;      /* from traffic shifts */
     sim_rng rng, convo_rng;
     double *cum;                 /* cumulative weights over catalogue texts */
+    double cum_region[MLLM_REGIONS], cum_plan[MLLM_PLANS], cum_client[MLLM_CLIENTS];
     int ncum;
     uint64_t next_id;
     sim_convo pool[SIM_CONVO_POOL];
