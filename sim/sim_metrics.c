@@ -307,6 +307,7 @@ double sim_bucket_value(const sim_bucket *b, sim_metric metric, double secs)
         return b->index_age_min;
     case SIM_M_EMPTY_RETRIEVAL_RATE:
         return b->retrieved ? (double)b->empty_retrievals / b->retrieved : 0;
+    case SIM_M_COST_ANOMALY: /* needs history: see sim_metrics_value */
     default:
         return NAN;
     }
@@ -314,6 +315,18 @@ double sim_bucket_value(const sim_bucket *b, sim_metric metric, double secs)
 
 double sim_metrics_value(const sim_metrics *m, sim_metric metric, sim_time end, sim_time window)
 {
+    if (metric == SIM_M_COST_ANOMALY) {
+        sim_time base = SIM_MIN(30);
+        if (window < W10)
+            window = W10;
+        if (end < window + SIM_MIN(5))
+            return NAN; /* too early to know what normal is */
+        if (base > end - window)
+            base = (end - window) - (end - window) % W10;
+        double now = sim_metrics_value(m, SIM_M_COST_PER_MIN, end, window);
+        double before = sim_metrics_value(m, SIM_M_COST_PER_MIN, end - window, base);
+        return before > 0 ? now / before : NAN;
+    }
     if (window <= W10) {
         if (end < W10)
             return NAN;

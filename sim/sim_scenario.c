@@ -64,13 +64,13 @@ const char *const sim_metric_names[] = {
     "latency_p95_ms", "latency_p99_ms", "refusal_rate",   "judge_quality",
     "judge_bad_rate", "cost_per_min",   "context_tokens", "cache_hit_rate",
     "fallback_rate",  "index_age_min",  "ttft_p99_ms",    "empty_retrieval_rate",
-    NULL};
+    "cost_anomaly",   NULL};
 const char *const sim_metric_units[] = {
     "req/s", "share", "share", "ms",
     "ms",    "ms",    "share", "score",
     "share", "USD/min", "tokens", "share",
     "share", "min",   "ms",    "share",
-    NULL};
+    "ratio", NULL};
 const char *const sim_score_part_names[] = {
     "detect", "contain", "diagnose", "mitigate", "harm", "postmortem", NULL};
 /* clang-format on */

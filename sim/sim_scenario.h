@@ -174,6 +174,7 @@ typedef enum sim_metric {
     SIM_M_INDEX_AGE,      /* minutes */
     SIM_M_TTFT_P99,       /* ms */
     SIM_M_EMPTY_RETRIEVAL_RATE,
+    SIM_M_COST_ANOMALY,   /* cost/min over the window / its mean over the 30 min before */
     SIM_M_COUNT
 } sim_metric;
 extern const char *const sim_metric_names[];
