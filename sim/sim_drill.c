@@ -195,12 +195,12 @@ static void log_minute(sim_drill *d, sim_time end)
     for (int i = 0; i < MLLM_LABEL_COUNT; i++)
         o += (size_t)snprintf(labels + o, sizeof labels - o, "%s%u", i ? "," : "", b->labels[i]);
     sim_log_line(&d->log,
-                 "{\"type\":\"minute\",\"t\":%llu,\"requests\":%u,\"errors\":%u,\"s429\":%u,"
+                 "{\"type\":\"minute\",\"t\":%llu,\"start\":%llu,\"requests\":%u,\"errors\":%u,\"s429\":%u,"
                  "\"refusals\":%u,\"fallbacks\":%u,\"cache_hits\":%u,\"judged\":%u,"
                  "\"judged_bad\":%u,\"quality\":%s,\"p50_ms\":%s,\"p99_ms\":%s,\"cost\":%s,"
                  "\"context_tokens\":%s,\"index_age_min\":%s,\"harm\":%s,\"fault_harm\":%s,"
                  "\"labels\":[%s]}",
-                 (unsigned long long)b->start, b->requests, b->errors, b->status[SIM_ST_429],
+                 (unsigned long long)end, (unsigned long long)b->start, b->requests, b->errors, b->status[SIM_ST_429],
                  b->refusals, b->fallbacks, b->cache_hits, b->judged, b->judged_bad, q, p50, p99,
                  cost, ctxt, age, harm, fharm, labels);
 }
@@ -704,6 +704,8 @@ sim_drill *sim_drill_new(const sim_scenario *s, const mllm_world *w, const sim_d
                  "{\"type\":\"start\",\"version\":1,\"scenario\":\"%s\",\"seed\":%llu,"
                  "\"duration_us\":%llu,\"scenario_file\":%s,\"responder_file\":%s}",
                  s->id, (unsigned long long)s->seed, (unsigned long long)s->duration, scen, resp);
+    /* The start line names what to resume from: make it durable at once. */
+    sim_log_flush(&d->log, true);
     for (int i = 0; i < s->nfaults; i++) {
         int fi = mllm_service_fault_add(d->svc, &s->faults[i].f);
         if (fi < 0) {

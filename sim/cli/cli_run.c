@@ -299,7 +299,7 @@ int cli_run(int argc, char **argv)
         o.seed = li.seed;
         snprintf(tmp, sizeof tmp, "%s.resume", o.resume);
         o.log = tmp;
-        if (li.torn && !o.quiet)
+        if (li.torn)
             fprintf(stderr, "firedrill run: the last line of %s was torn by the crash; "
                             "it is rebuilt\n", o.resume);
     }
