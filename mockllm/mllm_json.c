@@ -52,7 +52,10 @@ void mllm_diags_print(const mllm_diags *diags, FILE *f)
 {
     for (int i = 0; i < diags->n; i++) {
         const mllm_diag *d = &diags->d[i];
-        fprintf(f, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, d->path, d->msg);
+        if (d->line > 0)
+            fprintf(f, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, d->path, d->msg);
+        else /* no position: the file itself could not be read */
+            fprintf(f, "%s: %s: %s\n", d->file, d->path, d->msg);
     }
     if (diags->dropped)
         fprintf(f, "(%d more errors not shown)\n", diags->dropped);

@@ -399,6 +399,9 @@ static bool load_catalogue(mllm_world *w, const char *file, mllm_diags *diags)
     if (mllm_jdoc_load(&doc, file, diags) != 0)
         goto out;
     mllm_jr r = {&doc, diags};
+    static const char *const root_keys[] = {"queries", NULL};
+    if (cJSON_IsObject(doc.root) && !mllm_jr_known_keys(&r, doc.root, "$", root_keys))
+        goto out;
     const cJSON *qs = cJSON_IsObject(doc.root) ? mllm_jr_array(&r, doc.root, "$", "queries", true)
                                                : NULL;
     if (!qs) {
@@ -536,6 +539,9 @@ static bool load_prompts(mllm_world *w, const char *file, mllm_diags *diags)
     if (mllm_jdoc_load(&doc, file, diags) != 0)
         goto out;
     mllm_jr r = {&doc, diags};
+    static const char *const root_keys[] = {"prompts", NULL};
+    if (cJSON_IsObject(doc.root) && !mllm_jr_known_keys(&r, doc.root, "$", root_keys))
+        goto out;
     const cJSON *ps = cJSON_IsObject(doc.root) ? mllm_jr_array(&r, doc.root, "$", "prompts", true)
                                                : NULL;
     if (!ps) {
@@ -616,6 +622,9 @@ static bool load_models(mllm_world *w, const char *file, mllm_diags *diags)
         mllm_jdoc_error(&doc, diags, "$", "expected an object with providers and models");
         goto out;
     }
+    static const char *const root_keys[] = {"providers", "models", NULL};
+    if (!mllm_jr_known_keys(&r, doc.root, "$", root_keys))
+        goto out;
     const cJSON *provs = mllm_jr_array(&r, doc.root, "$", "providers", true);
     const cJSON *models = mllm_jr_array(&r, doc.root, "$", "models", true);
     if (!provs || !models)
