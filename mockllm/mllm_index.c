@@ -5,12 +5,16 @@
  * (term, tf) record per distinct term of the chunk. Building turns the records
  * into one posting array per term, each posting holding the chunk index and
  * its precomputed BM25 impact idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b *
- * dl / avgdl)), so that scoring is a sum of floats. Search is term-at-a-time
- * with MaxScore pruning: terms go by decreasing upper bound, and once the k-th
- * best partial score is out of reach of all that the remaining terms could
- * add, those terms are only added (by binary search or a masked sweep) to the
- * chunks that can still make the top k. A query allocates nothing: all
- * scratch space is sized at build.
+ * dl / avgdl)) as a float, so that scoring is a sum (kept in double, so that
+ * the tiny contributions of floored-idf terms still separate near-equal
+ * scores as they do in FTS5). Search is term-at-a-time with MaxScore pruning:
+ * terms go by decreasing upper bound, and once the k-th best partial score is
+ * out of reach of all that the remaining terms could add, those terms are
+ * only added (by binary search or a masked sweep) to the chunks that can
+ * still make the top k. A query allocates nothing: all scratch space is sized
+ * at build. The costs that dominate a query of rare words are cache misses
+ * and mispredicted branches, hence the prefetching token batches and the
+ * branch-free top-k for short lists.
  */
 #include "mllm_index.h"
 
@@ -68,6 +72,8 @@ static const char *const stop_words[] = {
 #define MIN_SLOTS  1024 /* initial size of the hash tables */
 #define FEW_TERMS  32   /* queries with more distinct terms dedupe by stamp, not by scan */
 #define K_INSERT   16   /* top-k by sorted insertion up to this k, by heap above */
+#define K_SMALL    8    /* top-k nearly without branches up to this k... */
+#define SMALL_N    48   /* ...and this many chunks */
 #define BATCH      16   /* tokens hashed ahead of their dictionary probes */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -750,12 +756,88 @@ static void cand_sift(const mllm_index *ix, cand *h, size_t n, size_t i)
     h[i] = x;
 }
 
+/* One step of the top-K_SMALL network: the larger of *t and *x stays in *t,
+ * the other moves on in *x. */
+static inline void net_step(uint64_t *t, uint64_t *x)
+{
+    uint64_t a = *t, b = *x;
+    *t = a > b ? a : b;
+    *x = a > b ? b : a;
+}
+
+static inline uint64_t score_bits(double s)
+{
+    uint64_t u;
+    memcpy(&u, &s, sizeof u);
+    return u;
+}
+
+/* top_k for a few chunks and a small k. On a short list of fresh scores the
+ * branches of a sorted insertion mispredict about once a chunk, which costs
+ * more than the work itself; this takes three steps with no data-dependent
+ * branch: the k-th best score by a fixed max/min network, the chunks at or
+ * above it by branch-free compaction, and their ranks by counting, for each,
+ * the candidates that rank above it. Positive doubles order like their bit
+ * patterns, so all of it is integer compares that compile to cmov and setcc.
+ * Returns SIZE_MAX when ties at the k-th score leave too many candidates
+ * (the caller then takes the general path). */
+static size_t top_k_small(const mllm_index *ix, const uint32_t *docs, size_t n, mllm_hit *out,
+                          size_t k)
+{
+    const double *acc = ix->acc;
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = score_bits(acc[docs[i]]);
+        net_step(&t0, &x);
+        net_step(&t1, &x);
+        net_step(&t2, &x);
+        net_step(&t3, &x);
+        net_step(&t4, &x);
+        net_step(&t5, &x);
+        net_step(&t6, &x);
+        net_step(&t7, &x);
+    }
+    const uint64_t best[K_SMALL] = {t0, t1, t2, t3, t4, t5, t6, t7};
+    uint64_t theta = best[k - 1];
+    uint64_t cs[2 * K_SMALL]; /* candidates' score bits */
+    uint32_t cd[2 * K_SMALL]; /* their chunks */
+    uint32_t ck[2 * K_SMALL]; /* their tie keys: chunk index when ids are in order, else id */
+    size_t c = 0;
+    for (size_t i = 0; i < n && c < 2 * K_SMALL; i++) {
+        cs[c] = score_bits(acc[docs[i]]);
+        cd[c] = docs[i];
+        c += cs[c] >= theta;
+    }
+    if (c == 2 * K_SMALL)
+        return SIZE_MAX;
+    for (size_t i = 0; i < c; i++)
+        ck[i] = ix->ids_in_order ? cd[i] : ix->ids[cd[i]];
+    size_t m = n < k ? n : k;
+    for (size_t i = 0; i < c; i++) {
+        size_t rank = 0;
+        for (size_t j = 0; j < c; j++)
+            rank += (cs[j] > cs[i]) | ((cs[j] == cs[i]) & (ck[j] < ck[i]));
+        if (rank < m) {
+            double v;
+            memcpy(&v, &cs[i], sizeof v);
+            out[rank].id = ix->ids[cd[i]];
+            out[rank].score = (float)v;
+        }
+    }
+    return m;
+}
+
 /* Best min(k, n) of the n chunks in docs[] into out, best first: sorted
  * insertion for a small k, a heap of the k best otherwise. Ranks on the
  * double accumulators, so that hits whose float scores print equal still
  * come in the order of their exact scores. */
 static size_t top_k(mllm_index *ix, const uint32_t *docs, size_t n, mllm_hit *out, size_t k)
 {
+    if (k <= K_SMALL && n <= SMALL_N) {
+        size_t got = top_k_small(ix, docs, n, out, k);
+        if (got != SIZE_MAX)
+            return got;
+    }
     const double *acc = ix->acc;
     cand *h = ix->cand;
     size_t m = 0;

@@ -329,6 +329,8 @@ void mllm_config_default(mllm_config *cfg, const mllm_world *w)
     c->pin_fingerprint = -1;
     c->cache_ttl_s = 600;
     c->cacheable_share = 0.25;
+    c->timeout_ms = 20000;
+    c->slo_ms = 6000;
     cfg->primary_fingerprint = 0;
 }
 
@@ -826,6 +828,15 @@ int mllm_service_lever(mllm_service *s, const mllm_lever *l, mllm_time now)
     return 0;
 }
 
+int mllm_service_refresh(mllm_service *s, mllm_time now)
+{
+    ensure_started(s);
+    if (s->job_running)
+        return MLLM_EBUSY;
+    job_start(s, now, true);
+    return 0;
+}
+
 int mllm_service_move_alias(mllm_service *s, int fingerprint, mllm_time now)
 {
     const mllm_model *m = &s->w->models[s->model_of_role[MLLM_ROLE_PRIMARY]];
@@ -1054,6 +1065,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
                      !req->history_tokens;
     cache_entry *ce = q ? &s->cache[req->text] : NULL;
     int route = c->route;
+    uint32_t slow_mask = 0, rate_mask = 0, grow_mask = 0; /* faults that may only delay it */
 
     /* 1. Flag and route. */
     if (c->kill_switch) {
@@ -1177,16 +1189,20 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
     int ctx = pr->system_tokens + approx_tokens_str(text);
     for (size_t i = 0; i < nh; i++)
         ctx += w->chunks[hits[i].id].tokens;
-    int hist = req->history_tokens;
+    int hist = req->history_tokens, base_hist = hist;
     for (int i = 0; i < s->nfaults; i++)
         if (s->faults[i].kind == MLLM_FAULT_CONTEXT_GROWTH &&
             touched(s, i, req, r->qtype, r->topic, c->prompt, model)) {
             double minutes = (double)(req->t - s->faults[i].start) / 60e6;
             hist += (int)(s->faults[i].factor * minutes) + 400;
-            r->fault_mask |= 1u << i;
+            grow_mask |= 1u << i;
         }
     if (c->context_cap > 0 && hist > c->context_cap)
         hist = c->context_cap;
+    if (c->context_cap > 0 && base_hist > c->context_cap)
+        base_hist = c->context_cap;
+    if (hist <= base_hist)
+        grow_mask = 0; /* the cap absorbed the growth: the fault changes nothing */
     r->history_tokens = hist;
     ctx += hist;
     r->context_tokens = ctx;
@@ -1194,6 +1210,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
     lat[MLLM_STAGE_PROMPT] = 300 + (double)ctx * 0.05;
     if (ctx > m->context_window) {
         r->status = 400;
+        r->fault_mask |= grow_mask;
         snprintf(r->err_code, sizeof r->err_code, "context_length_exceeded");
         goto label;
     }
@@ -1231,8 +1248,8 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
             double p429 = (double)sum > limit ? 1.0 - limit / (double)sum : 0.0;
             if (draw(s, id, P_RATE + (uint64_t)attempt) >= p429)
                 break;
-            r->fault_mask |= rmask;
             if (no_retry || attempt + 1 >= MAX_ATTEMPTS) {
+                r->fault_mask |= rmask;
                 r->status = 429;
                 r->retries = attempt;
                 snprintf(r->err_code, sizeof r->err_code, "rate_limit_exceeded");
@@ -1243,6 +1260,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
         }
         r->retries = attempt;
         double slow = 1.0;
+        rate_mask = r->retries ? rmask : 0;
         for (int i = 0; i < s->nfaults; i++)
             if (s->faults[i].kind == MLLM_FAULT_PROVIDER_SLOWDOWN) {
                 int fm = s->faults[i].target.model >= 0 ? s->faults[i].target.model :
@@ -1250,10 +1268,10 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
                 if (w->models[fm].provider == prov &&
                     touched(s, i, req, r->qtype, r->topic, c->prompt, -1)) {
                     slow *= s->faults[i].factor > 1 ? s->faults[i].factor : 4.0;
-                    r->fault_mask |= 1u << i;
+                    slow_mask |= 1u << i;
                 }
             }
-        double ttft = (m->ttft_ms * 1000.0 + (double)ctx * 25.0) * slow *
+        double ttft = (m->ttft_ms * 1000.0 + (double)ctx * 100.0) * slow *
                       noise(s, id, P_LAT_TTFT, NOISE_025);
         r->ttft_us = (uint32_t)(wait_us + ttft);
         lat[MLLM_STAGE_PROVIDER] = wait_us + ttft;
@@ -1342,12 +1360,17 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
                 }
                 if (r->nfacts == 0 && q->nfacts > 0)
                     r->declined = true;
-                /* Faults on the index show as stale or missing support. */
+                /* Faults on the index show where the answer's document was out
+                 * of date (stale_index) or missing (kb_gap) in the live index. */
+                bool doc_behind = q->doc >= 0 && sn->doc_vi[q->doc] >= 0 &&
+                                  sn->doc_vi[q->doc] != s->source_vi[q->doc];
+                bool doc_missing = q->doc >= 0 && sn->doc_vi[q->doc] < 0;
                 for (int i = 0; i < s->nfaults; i++) {
                     const mllm_fault *f = &s->faults[i];
-                    if ((f->kind == MLLM_FAULT_STALE_INDEX || f->kind == MLLM_FAULT_KB_GAP) &&
-                        s->fault_started[i] && req->t >= f->start && req->t < f->end &&
-                        (f->kind != MLLM_FAULT_KB_GAP || f->topic == r->topic))
+                    if (!s->fault_started[i] || req->t < f->start || req->t >= f->end)
+                        continue;
+                    if ((f->kind == MLLM_FAULT_STALE_INDEX && doc_behind) ||
+                        (f->kind == MLLM_FAULT_KB_GAP && doc_missing && f->topic == r->topic))
                         r->fault_mask |= 1u << i;
                 }
             } else {
@@ -1381,7 +1404,7 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
         r->completion_tokens = out;
         double gen = (double)out / m->tokens_per_s * 1e6 * noise(s, id, P_LAT_GEN, NOISE_015);
         for (int i = 0; i < s->nfaults; i++)
-            if (s->faults[i].kind == MLLM_FAULT_PROVIDER_SLOWDOWN && ((r->fault_mask >> i) & 1u))
+            if (s->faults[i].kind == MLLM_FAULT_PROVIDER_SLOWDOWN && ((slow_mask >> i) & 1u))
                 gen *= s->faults[i].factor > 1 ? s->faults[i].factor : 4.0;
         lat[MLLM_STAGE_PROVIDER] += gen;
         r->cost = (double)r->prompt_tokens / 1000.0 * m->cost_in_per_1k +
@@ -1395,12 +1418,12 @@ void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response
         r->json_schema = strcmp(pr->json_schema, "result_citations") == 0 ? 1 : 0;
         bool mismatch = false;
         for (int i = 0; i < s->nfaults; i++)
-            if (s->faults[i].kind == MLLM_FAULT_SCHEMA_MISMATCH &&
+            if (s->faults[i].kind == MLLM_FAULT_SCHEMA_MISMATCH && !c->parser_lenient &&
                 touched(s, i, req, r->qtype, r->topic, c->prompt, model)) {
                 mismatch = true;
                 r->fault_mask |= 1u << i;
             }
-        if ((mismatch && !c->parser_lenient) || r->truncated) {
+        if (mismatch || r->truncated) {
             r->status = 500;
             snprintf(r->err_code, sizeof r->err_code, "output_parse_error");
         }
@@ -1421,6 +1444,24 @@ done:
         double v = lat[i] < 0 ? 0 : lat[i] > 4e9 / MLLM_STAGE_COUNT ? 4e9 / MLLM_STAGE_COUNT : lat[i];
         r->stage_us[i] = (uint32_t)v;
         total += v;
+    }
+    /* The client gives up after its timeout: the user sees an error. Faults
+     * that only delayed the request are to blame exactly then. */
+    if (c->timeout_ms > 0 && total > c->timeout_ms * 1000.0 && r->status == 200) {
+        r->status = 504;
+        snprintf(r->err_code, sizeof r->err_code, "timeout");
+        r->label = MLLM_LABEL_ERROR;
+        r->fault_mask |= slow_mask | rate_mask | grow_mask;
+        double over = total - c->timeout_ms * 1000.0;
+        r->stage_us[MLLM_STAGE_PROVIDER] =
+            r->stage_us[MLLM_STAGE_PROVIDER] > over ? (uint32_t)(r->stage_us[MLLM_STAGE_PROVIDER] - over) : 0;
+        total = c->timeout_ms * 1000.0;
+        if (!req->dry_run && ce && ce->created == req->t)
+            ce->created = MLLM_NEVER; /* never cache what the user did not get */
+    } else if (c->slo_ms > 0 && total > c->slo_ms * 1000.0 && r->status == 200) {
+        /* Answered, but slower than the service's objective: users notice. */
+        r->slow = true;
+        r->fault_mask |= slow_mask | rate_mask | grow_mask;
     }
     r->latency_us = (uint32_t)total;
     if (r->ttft_us == 0 || r->ttft_us > r->latency_us)
@@ -1623,6 +1664,9 @@ const char *mllm_service_error_message(const mllm_service *s, const mllm_respons
         snprintf(buf, n, "provider returned 400: This model's maximum context length is %d "
                          "tokens, but the request has %d tokens",
                  win, r->context_tokens);
+    } else if (strcmp(r->err_code, "timeout") == 0) {
+        snprintf(buf, n, "upstream timeout: no complete answer within %.0f s (time to first "
+                         "token %.1f s)", s->c.timeout_ms / 1000.0, r->ttft_us / 1e6);
     } else if (strcmp(r->err_code, "throttled") == 0) {
         snprintf(buf, n, "request shed by the service throttle (%.0f requests/s)",
                  s->c.throttle_rps);

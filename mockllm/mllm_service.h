@@ -150,6 +150,8 @@ typedef struct mllm_controls {
     bool parser_lenient;     /* structured-output parser accepts both schemas */
     double cache_ttl_s;      /* response cache time to live, 0 disables the cache */
     double cacheable_share;  /* share of requests generic enough to cache */
+    double timeout_ms;       /* the client gives up (504) after this long, 0 never */
+    double slo_ms;           /* answers slower than this count as degraded, 0 never */
 } mllm_controls;
 
 #define MLLM_LEVER_MAP(X)                                                                      \
@@ -208,7 +210,7 @@ typedef struct mllm_answer_fact {
 
 typedef struct mllm_response {
     /* observable */
-    int status;                 /* 200, 400, 429, 500, 503 */
+    int status;                 /* 200, 400, 429, 500, 503, 504 (client timeout) */
     char err_code[32];          /* "" or e.g. "rate_limit_exceeded", "output_parse_error" */
     int query;                  /* catalogue query, -1 free text */
     int qtype, topic;           /* as classified (topic from retrieval for free text) */
@@ -232,6 +234,7 @@ typedef struct mllm_response {
     uint32_t latency_us, ttft_us;
     uint32_t stage_us[MLLM_STAGE_COUNT];
     bool truncated;             /* hit max_tokens */
+    bool slow;                  /* answered, but slower than the latency objective */
     /* ground truth: never shown to trainees */
     mllm_label label;
     uint32_t fault_mask;        /* bit i: fault i (registration order) changed this outcome */
@@ -304,6 +307,9 @@ mllm_time mllm_service_next_event(const mllm_service *s);
 /* Applies a lever at once. Returns 0 or -EINVAL (bad argument), -EBUSY (a
  * reindex already running). Delays and approvals belong to the caller. */
 int mllm_service_lever(mllm_service *s, const mllm_lever *l, mllm_time now);
+/* Starts the scheduled refresh job now (as the refresh cron would). Returns
+ * 0 or -EBUSY when a rebuild is running. */
+int mllm_service_refresh(mllm_service *s, mllm_time now);
 /* Provider-side events that are not faults (decoys and timeline changes). */
 int mllm_service_move_alias(mllm_service *s, int fingerprint, mllm_time now);
 int mllm_service_publish(mllm_service *s, int doc, int version_index, mllm_time now);

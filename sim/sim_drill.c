@@ -131,8 +131,7 @@ static void record(sim_drill *d, const mllm_request *req, const mllm_response *r
     bool sampled = !traffic ||
                    sim_rng_hash_uniform(s->seed, SIM_STREAM_TRACE, req->id, 0) < s->trace_sample;
     sim_traces_offer(&d->traces, req, r, judge, sampled, SIM_TRACE_FAILING);
-    if (d->onset == SIM_TIME_NEVER && r->fault_mask && sim_harm(r) > 0 &&
-        sim_label_harmful(r->label))
+    if (d->onset == SIM_TIME_NEVER && r->fault_mask && sim_harm(r) > 0)
         d->onset = req->t;
     if (d->o.log_requests)
         sim_log_line(&d->log,
@@ -560,11 +559,9 @@ static void ev_change(sim_queue *q, void *ctx, uint64_t idx)
         if (c->text[0])
             mllm_service_note_change(d->svc, now, MLLM_CHANGE_PROVIDER_NOTICE, c->text);
         break;
-    case SIM_CHANGE_INDEX_REFRESH: {
-        mllm_lever l = {MLLM_LEVER_REINDEX, 0, 0};
-        mllm_service_lever(d->svc, &l, now);
+    case SIM_CHANGE_INDEX_REFRESH:
+        mllm_service_refresh(d->svc, now);
         break;
-    }
     case SIM_CHANGE_TRAFFIC_SHIFT:
         sim_traffic_shift(&d->tr, c->rate_multiplier, c->topic);
         mllm_service_note_change(d->svc, now, MLLM_CHANGE_CONFIG,
@@ -576,6 +573,8 @@ static void ev_change(sim_queue *q, void *ctx, uint64_t idx)
     case SIM_CHANGE_KB_UPDATE:
         mllm_service_publish(d->svc, c->doc,
                              c->version >= 0 ? c->version : d->w->docs[c->doc].nversions - 1, now);
+        if (c->text[0])
+            mllm_service_note_change(d->svc, now, MLLM_CHANGE_KB_UPDATE, c->text);
         break;
     default:
         break;
@@ -872,6 +871,7 @@ static bool spec_matches(const sim_action_spec *got, const sim_action_spec *want
     return got->kind == want->kind && (!want->arg[0] || strcasecmp(got->arg, want->arg) == 0);
 }
 
+/* Levers that undo or only soften: never counted as wrong. */
 static bool neutral_lever(const sim_action_spec *a)
 {
     switch (a->kind) {
@@ -881,6 +881,14 @@ static bool neutral_lever(const sim_action_spec *a)
     case SIM_ACT_API_COMPAT:
     case SIM_ACT_PARSER_COMPAT:
         return !on_arg(a->arg);
+    case SIM_ACT_ROUTE:
+        return strcmp(a->arg, "primary") == 0;
+    case SIM_ACT_PIN_MODEL:
+        return strcmp(a->arg, "none") == 0 || !a->arg[0];
+    case SIM_ACT_THROTTLE:
+    case SIM_ACT_CONTEXT_CAP:
+    case SIM_ACT_MAX_TOKENS:
+        return atof(a->arg) == 0;
     case SIM_ACT_ENABLE_TYPE:
     case SIM_ACT_ENABLE_TOPIC:
     case SIM_ACT_FALLBACK:

@@ -108,7 +108,8 @@ double sim_harm(const mllm_response *r)
     case MLLM_LABEL_FALLBACK:
         return 0.05;
     default:
-        return 0.0;
+        /* A right answer that came too late still costs the user. */
+        return r->slow ? 0.2 : 0.0;
     }
 }
 

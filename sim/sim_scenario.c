@@ -7,6 +7,7 @@
  * format and its defaults are docs/scenario-format-spec.md; the JSON Schema in
  * scenarios/schema/ states the same rules for editors. */
 #include "sim_scenario.h"
+#include "sim_eval.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -2046,9 +2047,70 @@ static void read_step(ctx *c, const cJSON *e, const char *ip, sim_step *st)
     }
 }
 
+const char *const sim_pm_keys[] = {"what_happened", "when_started", "why_not_caught",
+                                   "hard_to_diagnose", "prevention", NULL};
+const char *const sim_pm_questions[] = {
+    "What happened?", "When did it start?", "Why wasn't it caught before users saw it?",
+    "What made it hard to diagnose?", "What prevents it from happening again?", NULL};
+
+static void read_responder_pm(ctx *c, const cJSON *root, sim_responder_pm *pm)
+{
+    static const char *const keys[] = {"after_resolve", "answers", "eval_cases", NULL};
+    static const char *const ckeys[] = {"from_trace", "assertions", NULL};
+    static const char *const trace_names[] = {"failing", "any", NULL};
+    const cJSON *o = rd_obj(c, root, "$", "postmortem", false);
+    if (!o)
+        return;
+    pm->present = true;
+    check_keys(c, o, "postmortem", keys, false, "field");
+    rd_dur(c, o, "postmortem", "after_resolve", false, 0, SIM_MIN(24 * 60), NULL, 0,
+           &pm->after_resolve);
+    const cJSON *ans = rd_obj(c, o, "postmortem", "answers", false);
+    if (ans) {
+        check_keys(c, ans, "postmortem.answers", sim_pm_keys, false, "question");
+        for (int q = 0; q < SIM_PM_QUESTIONS; q++)
+            rd_text(c, ans, "postmortem.answers", sim_pm_keys[q], false, 4000, &pm->answer[q]);
+    }
+    const cJSON *cases = rd_arr(c, o, "postmortem", "eval_cases", false, 0, SIM_PM_MAX_CASES,
+                                "eval cases");
+    int i = 0;
+    for (const cJSON *e = cases ? cases->child : NULL; e; e = e->next, i++) {
+        char ip[192], ap[192];
+        mllm_path(ip, sizeof ip, "postmortem.eval_cases", NULL, i);
+        if (!cJSON_IsObject(e)) {
+            fail(c, ip, "expected an eval case {\"from_trace\", \"assertions\"}, got %s",
+                 type_name(e));
+            continue;
+        }
+        check_keys(c, e, ip, ckeys, false, "field");
+        int which = 0;
+        rd_enum(c, e, ip, "from_trace", false, trace_names, "trace choice", &which);
+        pm->cases[pm->ncases].any_trace = which == 1;
+        const cJSON *as = rd_arr(c, e, ip, "assertions", true, 1, SIM_PM_MAX_ASSERT, "assertions");
+        mllm_path(ap, sizeof ap, ip, "assertions", 0);
+        int k = 0;
+        for (const cJSON *a = as ? as->child : NULL; a; a = a->next, k++) {
+            char kp[192], err[200];
+            mllm_path(kp, sizeof kp, ap, NULL, k);
+            sim_assertion parsed;
+            if (!cJSON_IsString(a))
+                fail(c, kp, "expected an assertion string such as \"contains_fact\", got %s",
+                     type_name(a));
+            else if (strlen(a->valuestring) >= sizeof pm->cases[0].assertion[0])
+                fail(c, kp, "assertion too long");
+            else if (sim_assertion_parse(a->valuestring, c->w, &parsed, err, sizeof err) != 0)
+                fail(c, kp, "%s", err);
+            else
+                copy_str(pm->cases[pm->ncases].assertion[pm->cases[pm->ncases].nassert++],
+                         sizeof pm->cases[0].assertion[0], a->valuestring);
+        }
+        pm->ncases++;
+    }
+}
+
 static sim_responder *responder_build(const mllm_jdoc *doc, const mllm_world *w, mllm_diags *diags)
 {
-    static const char *const keys[] = {"scenario", "description", "steps", NULL};
+    static const char *const keys[] = {"scenario", "description", "steps", "postmortem", NULL};
     sim_responder *r = calloc(1, sizeof *r);
     if (!r) {
         mllm_diags_add(diags, doc->name, 0, 0, "$", "out of memory");
@@ -2087,6 +2149,7 @@ static sim_responder *responder_build(const mllm_jdoc *doc, const mllm_world *w,
         }
         read_step(&c, e, ip, &r->steps[r->nsteps++]);
     }
+    read_responder_pm(&c, root, &r->postmortem);
     if (c.ok)
         return r;
 err:
@@ -2133,6 +2196,10 @@ sim_responder *sim_responder_load(const char *file, const mllm_world *w, mllm_di
 
 void sim_responder_free(sim_responder *r)
 {
+    if (!r)
+        return;
+    for (int q = 0; q < SIM_PM_QUESTIONS; q++)
+        free(r->postmortem.answer[q]);
     free(r);
 }
 

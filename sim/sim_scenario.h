@@ -281,12 +281,34 @@ typedef struct sim_step {
     sim_action_spec action;
 } sim_step;
 
+#define SIM_PM_QUESTIONS 5
+#define SIM_PM_MAX_CASES 4
+#define SIM_PM_MAX_ASSERT 8
+extern const char *const sim_pm_keys[];      /* "what_happened", ..., "prevention" */
+extern const char *const sim_pm_questions[]; /* the five questions as people read them */
+
+/* What a scripted responder writes after the drill: the five answers and eval
+ * cases made from a failing trace, with assertions as strings parsed by
+ * sim_assertion_parse ("contains_fact", "no_error", "latency_under_ms:5000"). */
+typedef struct sim_responder_pm {
+    bool present;
+    sim_time after_resolve;             /* written this long after the resolve */
+    char *answer[SIM_PM_QUESTIONS];     /* owned; NULL when unanswered */
+    int ncases;
+    struct {
+        bool any_trace;                 /* from_trace "any" (else the newest failing one) */
+        int nassert;
+        char assertion[SIM_PM_MAX_ASSERT][48];
+    } cases[SIM_PM_MAX_CASES];
+} sim_responder_pm;
+
 typedef struct sim_responder {
     char file[256];        /* file name or label it was loaded from */
     char scenario[64];
     char description[256];
     int nsteps;
     sim_step steps[SIM_MAX_STEPS];
+    sim_responder_pm postmortem;
 } sim_responder;
 
 /* Loads a responder policy. Returns NULL with diagnostics on error. */

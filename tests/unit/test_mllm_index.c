@@ -246,6 +246,36 @@ static void index_ranks_by_score_then_ascending_id(void **state)
     mllm_index_free(ix);
 }
 
+/* Equal scores come by ascending id on every top-k path (few or many
+ * chunks, small or large k), whether ids were added in order or not. */
+static void index_breaks_ties_by_id_on_all_paths(void **state)
+{
+    (void)state;
+    const size_t ns[] = {6, 20, 100};
+    const size_t ks[] = {1, 3, 5, 8, 17, 40};
+    for (int order = 0; order < 2; order++) {
+        for (size_t a = 0; a < 3; a++) {
+            size_t n = ns[a];
+            mllm_index *ix = mllm_index_new(1.2f, 0.75f, false);
+            for (size_t i = 0; i < n; i++) {
+                /* Ids 10, 20, ... added in order, or in reverse. */
+                uint32_t id = (uint32_t)(order ? n - i : i + 1) * 10;
+                assert_int_equal(mllm_index_add(ix, id, "same words here", 15), 0);
+            }
+            assert_int_equal(mllm_index_add(ix, order ? 5 : 99999, "other text", 10), 0);
+            assert_int_equal(mllm_index_build(ix), 0);
+            mllm_hit h[40];
+            for (size_t b = 0; b < 6; b++) {
+                size_t k = ks[b], want = k < n ? k : n;
+                assert_int_equal(search(ix, "words", h, k), want);
+                for (size_t i = 0; i < want; i++)
+                    assert_int_equal(h[i].id, (uint32_t)(i + 1) * 10);
+            }
+            mllm_index_free(ix);
+        }
+    }
+}
+
 static void index_returns_only_matches_when_k_is_larger(void **state)
 {
     (void)state;
@@ -341,9 +371,15 @@ static void index_free_null_is_noop(void **state)
 static void index_counts_chunks_terms_and_memory(void **state)
 {
     (void)state;
+    mllm_index *ix = mllm_index_new(1.2f, 0.75f, false);
+    assert_int_equal(mllm_index_add(ix, 9, "x y", 3), 0);
+    assert_true(mllm_index_memory_bytes(ix) > 0);
+    mllm_index_free(ix);
+    assert_int_equal(mllm_index_memory_bytes(NULL), 0);
+
     const char *docs[] = {"a b c", "b c d", ""};
     const uint32_t ids[] = {1, 2, 3};
-    mllm_index *ix = index_of(docs, ids, 3, false);
+    ix = index_of(docs, ids, 3, false);
     assert_int_equal(mllm_index_chunks(ix), 3);
     assert_int_equal(mllm_index_terms(ix), 4);
     assert_true(mllm_index_memory_bytes(ix) > 0);
@@ -656,6 +692,7 @@ int main(void)
         cmocka_unit_test(index_scores_match_fts5_bm25_formula),
         cmocka_unit_test(index_counts_repeated_query_term_per_occurrence),
         cmocka_unit_test(index_ranks_by_score_then_ascending_id),
+        cmocka_unit_test(index_breaks_ties_by_id_on_all_paths),
         cmocka_unit_test(index_returns_only_matches_when_k_is_larger),
         cmocka_unit_test(index_returns_zero_for_empty_query_or_no_match),
         cmocka_unit_test(index_search_before_build_returns_zero),
