@@ -1011,6 +1011,8 @@ void sim_drill_result(sim_drill *d, sim_result *r)
     };
     sim_score_compute(&in, &r->score);
     r->contained = r->score.contain != SIM_TIME_NEVER;
+    r->postmortem_done = d->postmortem_done;
+    r->postmortem_eval_ok = d->postmortem_eval_ok;
     sim_log_digest(&d->log, r->log_sha256);
 }
 
@@ -1082,6 +1084,10 @@ int sim_result_write(const sim_result *r, const sim_scenario *s, const char *pat
     cJSON_AddNumberToObject(root, "wrong_levers", r->wrong_levers);
     cJSON_AddBoolToObject(root, "symptom_appeared", r->symptom_appeared);
     cJSON_AddBoolToObject(root, "contained", r->contained);
+    cJSON *pm = cJSON_AddObjectToObject(root, "postmortem");
+    cJSON_AddBoolToObject(pm, "complete_in_time", r->postmortem_done);
+    cJSON_AddNumberToObject(pm, "eval_cases", r->eval_cases);
+    cJSON_AddNumberToObject(pm, "eval_cases_proven", r->eval_proven);
     cJSON_AddStringToObject(root, "log_sha256", r->log_sha256);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -1136,6 +1142,10 @@ void sim_result_print(const sim_result *r, const sim_scenario *s, FILE *f)
     for (int p = 0; p < SIM_PART_COUNT; p++)
         fprintf(f, "%s%s %.1f", p ? ", " : "", sim_score_part_names[p], r->score.points[p]);
     fprintf(f, "; penalties -%.1f]\n", r->score.penalty_levers + r->score.penalty_availability);
+    if (r->postmortem_done || r->eval_cases)
+        fprintf(f, "  post-mortem: %s; eval cases %d, %d of them catch the incident\n",
+                r->postmortem_done ? "complete, in time" : "incomplete or late", r->eval_cases,
+                r->eval_proven);
     fprintf(f, "  event log sha256 %s\n", r->log_sha256);
 }
 

@@ -72,6 +72,9 @@ typedef struct sim_result {
     int actions, wrong_levers;
     bool symptom_appeared;       /* a fault caused harm at some point */
     bool contained;              /* harm back under threshold and staying there */
+    bool postmortem_done;        /* complete and within the deadline */
+    bool postmortem_eval_ok;     /* one of its eval cases proved itself */
+    int eval_cases, eval_proven; /* filled by whoever checked the cases */
     char log_sha256[65];
 } sim_result;
 

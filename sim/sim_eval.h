@@ -20,8 +20,8 @@
 #include "sim_drill.h"
 
 #define SIM_EVAL_MAX_ASSERT 8
-#define SIM_EVAL_RUNS 10
-#define SIM_EVAL_PASS_SHARE 0.8
+#define SIM_EVAL_RUNS 20
+#define SIM_EVAL_PASS_SHARE 0.85
 
 typedef enum sim_assert_kind {
     SIM_ASSERT_CONTAINS_FACT,  /* the answer states the fact's current value */

@@ -344,3 +344,74 @@ void sim_pm_markdown(FILE *f, const sim_scenario *s, const mllm_world *w,
                 r->score.penalty_levers + r->score.penalty_availability);
     }
 }
+
+/* ---- scripted post-mortems ------------------------------------------------------------ */
+
+const sim_trace *sim_pm_pick_trace(const sim_drill *d, sim_time from, sim_time to, bool any)
+{
+    const sim_traces *tr = sim_drill_traces(d);
+    const mllm_world *w = sim_drill_world(d);
+    const sim_trace *t;
+    for (size_t i = 0; (t = sim_traces_get(tr, i)); i++) {
+        if (t->req.t < from || t->req.t > to || t->req.text < 0 || t->why == SIM_TRACE_REPRODUCED)
+            continue;
+        const mllm_query *q = &w->queries[w->text_query[t->req.text]];
+        if (!q->answerable || q->type == MLLM_QT_SMALLTALK)
+            continue;
+        if (any || t->why == SIM_TRACE_FAILING)
+            return t;
+    }
+    return NULL;
+}
+
+int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
+                          sim_pm_check *checks)
+{
+    const sim_responder_pm *rpm = &rp->postmortem;
+    const sim_scenario *s = sim_drill_scenario(d);
+    const mllm_world *w = sim_drill_world(d);
+    memset(pm, 0, sizeof *pm);
+    if (!rpm->present)
+        return -EINVAL;
+    snprintf(pm->scenario, sizeof pm->scenario, "%s", s->id);
+    for (int q = 0; q < SIM_PM_QUESTIONS; q++)
+        pm->answer[q] = rpm->answer[q] ? strdup(rpm->answer[q]) : NULL;
+    /* The incident window: from the first alert (or the start) to the resolve. */
+    const sim_action_rec *h;
+    int nh = sim_drill_history(d, &h);
+    sim_time resolve = SIM_TIME_NEVER, from = 0;
+    for (int i = 0; i < nh; i++)
+        if (h[i].a.kind == SIM_ACT_RESOLVE && resolve == SIM_TIME_NEVER)
+            resolve = h[i].requested;
+    const sim_alerts *al = sim_drill_alerts(d);
+    sim_time first_alert = SIM_TIME_NEVER;
+    for (int i = 0; i < al->n; i++)
+        if (al->a[i].episodes && al->a[i].fired_at < first_alert)
+            first_alert = al->a[i].fired_at; /* last episode's start: good enough */
+    if (first_alert != SIM_TIME_NEVER)
+        from = first_alert > SIM_MIN(10) ? first_alert - SIM_MIN(10) : 0;
+    sim_time to = resolve != SIM_TIME_NEVER ? resolve : sim_drill_now(d);
+    int proven = 0;
+    for (int k = 0; k < rpm->ncases; k++) {
+        const sim_trace *t = sim_pm_pick_trace(d, from, to, rpm->cases[k].any_trace);
+        if (!t)
+            continue;
+        sim_assertion a[SIM_PM_MAX_ASSERT];
+        int na = 0;
+        char err[200];
+        for (int i = 0; i < rpm->cases[k].nassert; i++)
+            if (sim_assertion_parse(rpm->cases[k].assertion[i], w, &a[na], err, sizeof err) == 0)
+                na++;
+        sim_eval_case c;
+        if (sim_eval_case_from_trace(d, t, a, na, "responder", &c) != 0)
+            continue;
+        if (sim_eval_set_add(&pm->cases, &c) != 1)
+            continue;
+        sim_pm_check *ch = &checks[pm->cases.n - 1];
+        ch->proves = sim_eval_proves(s, w, c.at, &c, &ch->faulty, &ch->healthy);
+        proven += ch->proves;
+    }
+    bool in_time = resolve != SIM_TIME_NEVER && rpm->after_resolve <= s->scoring.postmortem_deadline;
+    sim_drill_postmortem(d, in_time && sim_pm_doc_complete(pm), proven > 0);
+    return proven;
+}

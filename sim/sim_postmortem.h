@@ -57,6 +57,20 @@ typedef struct sim_pm_check {
     bool proves;
 } sim_pm_check;
 
+/* Picks the trace an eval case is made from, as a trainee would: the newest
+ * failing one (errors, refusals, judged bad, very slow) of a catalogue query
+ * requested in [from, to], or with `any` the newest of all. NULL when none. */
+const sim_trace *sim_pm_pick_trace(const sim_drill *d, sim_time from, sim_time to, bool any);
+
+/* Writes the post-mortem a responder policy scripts, once its drill has run:
+ * answers, eval cases from traces (checked faulty vs healthy), and the
+ * credit on the drill (complete within the deadline after resolve; an eval
+ * case that catches the incident). Fills pm and checks (room for
+ * SIM_PM_MAX_CASES). Returns the number of cases that prove themselves, or
+ * -EINVAL when the responder writes no post-mortem. */
+int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
+                          sim_pm_check *checks);
+
 /* Writes the Markdown post-mortem. checks (may be NULL) has one entry per
  * case in pm->cases; r (may be NULL) adds the score. */
 void sim_pm_markdown(FILE *f, const sim_scenario *s, const mllm_world *w,

@@ -36,7 +36,19 @@ void cli_progress_done(void);
 /* Prints `usage` and returns 0 when argv holds --help or -h, else -1. */
 int cli_help_requested(int argc, char **argv, const char *usage);
 
+/* Writes a post-mortem's Markdown (pm_path, may be NULL) from the drill's own
+ * log (log_path), and appends its eval cases to the eval set (set_path, may be NULL).
+ * Returns 0, or -1 after printing an error. */
+struct sim_pm_doc;
+struct sim_pm_check;
+int cli_write_postmortem(const char *log_path, const sim_scenario *s, const mllm_world *w,
+                         const struct sim_pm_doc *pm, const struct sim_pm_check *checks,
+                         const sim_result *r, const char *pm_path, const char *set_path);
+
 int cli_run(int argc, char **argv);
+int cli_postmortem(int argc, char **argv);
+int cli_eval(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_replay(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_list(int argc, char **argv);

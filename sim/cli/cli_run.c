@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "sim_log.h"
+#include "sim_postmortem.h"
 
 static const char run_usage[] =
     "usage: firedrill run [SCENARIO] [options]\n"
@@ -27,6 +28,8 @@ static const char run_usage[] =
     "  --pace SPEED        paced by the wall clock at SPEED x real time (e.g. 60);\n"
     "                      default: as fast as the CPU allows\n"
     "  --resume LOG        continue a drill that was killed, from its event log\n"
+    "  --postmortem PM.md  write the post-mortem (Markdown) when the responder scripts one\n"
+    "  --eval-set SET.json append the post-mortem's eval cases to this eval set\n"
     "  --quiet             print no summary\n"
     "\n"
     "Exit status: 0 when the drill ran, 2 on bad input.\n";
@@ -48,6 +51,8 @@ typedef struct run_opts {
     const char *log;
     double pace;
     const char *resume;
+    const char *postmortem;
+    const char *eval_set;
     bool quiet;
 } run_opts;
 
@@ -199,6 +204,28 @@ static bool file_has_prefix(const char *path, char **lines, long n)
     return ok;
 }
 
+/* The drill's result, with the post-mortem its responder scripts (if any)
+ * written and credited first, so that run and replay agree. */
+static int final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *sc,
+                        const mllm_world *w, sim_result *r, const char *log,
+                        const char *pm_path, const char *set_path)
+{
+    sim_pm_doc pm;
+    memset(&pm, 0, sizeof pm);
+    sim_pm_check checks[SIM_PM_MAX_CASES];
+    memset(checks, 0, sizeof checks);
+    int proven = rp && rp->postmortem.present ? sim_pm_from_responder(d, rp, &pm, checks) : -1;
+    sim_drill_result(d, r);
+    int rc = 0;
+    if (proven >= 0) {
+        r->eval_cases = pm.cases.n;
+        r->eval_proven = proven;
+        rc = cli_write_postmortem(log, sc, w, &pm, checks, r, pm_path, set_path);
+    }
+    sim_pm_doc_release(&pm);
+    return rc;
+}
+
 static int parse_args(int argc, char **argv, run_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -230,6 +257,10 @@ static int parse_args(int argc, char **argv, run_opts *o)
             }
         } else if (strcmp(a, "--resume") == 0 && has_next)
             o->resume = argv[++i];
+        else if (strcmp(a, "--postmortem") == 0 && has_next)
+            o->postmortem = argv[++i];
+        else if (strcmp(a, "--eval-set") == 0 && has_next)
+            o->eval_set = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             o->quiet = true;
         else if (a[0] == '-') {
@@ -281,7 +312,7 @@ int cli_run(int argc, char **argv)
     sim_responder *rp = NULL;
     sim_drill *d = NULL;
     log_info li = {0};
-    char tmp[1100] = "";
+    char tmp[1100] = "", tmp_log[1100] = "";
     if (!w)
         goto out;
     if (o.resume) {
@@ -313,6 +344,11 @@ int cli_run(int argc, char **argv)
         o.responder[0] = '\0';
     if (load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
         goto out;
+    if (o.postmortem && !o.log) {
+        /* The post-mortem's timeline is read back from the event log. */
+        snprintf(tmp_log, sizeof tmp_log, "%s.events.jsonl", o.postmortem);
+        o.log = tmp_log;
+    }
     if (o.have_seed) {
         sc->seed = o.seed;
         sc->service.seed = o.seed;
@@ -358,7 +394,8 @@ int cli_run(int argc, char **argv)
     }
     sim_result r;
     sim_drill_flush(d, true);
-    sim_drill_result(d, &r);
+    if (final_result(d, rp, sc, w, &r, o.log, o.postmortem, o.eval_set) != 0)
+        goto out;
     if (!o.quiet)
         sim_result_print(&r, sc, stdout);
     if (o.out) {
@@ -425,7 +462,8 @@ int cli_replay(int argc, char **argv)
         sim_drill_run_until(d, li.last_t);
     cli_progress_done();
     sim_result r;
-    sim_drill_result(d, &r);
+    if (final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
+        goto out;
     sim_result_print(&r, sc, stdout);
     /* Digest of the old log, to compare. */
     sim_sha256 c;

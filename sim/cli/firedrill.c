@@ -14,6 +14,9 @@ static const struct {
     {"validate", cli_validate, "check scenario and responder files; --solve also runs them"},
     {"replay", cli_replay, "re-run a drill from its event log and check it reproduces"},
     {"list", cli_list, "list the scenarios"},
+    {"postmortem", cli_postmortem, "write a drill's post-mortem (Markdown) from its event log"},
+    {"eval", cli_eval, "run an eval set against the service, healthy or faulty"},
+    {"report", cli_report, "leaderboard and response-time distributions over result files"},
     {"serve", cli_serve, "serve the simulated service over HTTP (OpenAI-compatible)"},
     {"gui", cli_gui, "open the SDL2 control panel"},
 };
