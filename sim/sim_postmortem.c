@@ -102,8 +102,8 @@ int sim_pm_timeline_read(char **lines, long n, const sim_scenario *s, sim_pm_tim
                                                          "-",
                           kind, arg[0] ? " " : "", arg, note[0] ? " - " : "", note);
             if (!effect)
-                continue;
-            if (strcmp(kind, "ack") == 0)
+                ; /* a request: its effect comes later */
+            else if (strcmp(kind, "ack") == 0)
                 set_once(&tl->ack, t);
             else if (strcmp(kind, "declare") == 0)
                 set_once(&tl->declare, t);
@@ -112,7 +112,7 @@ int sim_pm_timeline_read(char **lines, long n, const sim_scenario *s, sim_pm_tim
                 snprintf(tl->diagnosis, sizeof tl->diagnosis, "%s", arg);
             } else if (strcmp(kind, "resolve") == 0)
                 set_once(&tl->resolve, t);
-            if (s && strcmp(ev, "effect") == 0) {
+            if (effect && s && strcmp(ev, "effect") == 0) {
                 if (matches_any(s->expected.contain, s->expected.ncontain, kind, arg))
                     set_once(&tl->contain, t);
                 if (matches_any(s->expected.fix, s->expected.nfix, kind, arg))
