@@ -25,7 +25,14 @@ void sim_alerts_eval(sim_alerts *al, const sim_metrics *m, sim_time now)
     for (int i = 0; i < al->n; i++) {
         sim_alert *a = &al->a[i];
         const sim_alert_rule *r = a->rule;
-        double v = sim_metrics_value(m, r->metric, now, r->window);
+        double v;
+        if (r->dim >= 0) {
+            int minutes = (int)(r->window / SIM_MIN(1));
+            v = sim_metrics_slice_value(m, r->metric, (sim_dim)r->dim, r->dim_value, now,
+                                        minutes > 0 ? minutes : 1);
+        } else {
+            v = sim_metrics_value(m, r->metric, now, r->window);
+        }
         a->value = v;
         if (isnan(v))
             continue;

@@ -415,6 +415,48 @@ int sim_metrics_breakdown(const sim_metrics *m, sim_dim dim, sim_time now, int m
     return nv;
 }
 
+bool sim_metric_sliceable(sim_metric metric)
+{
+    return metric == SIM_M_REQUEST_RATE || metric == SIM_M_ERROR_RATE ||
+           metric == SIM_M_REFUSAL_RATE || metric == SIM_M_JUDGE_BAD_RATE ||
+           metric == SIM_M_EMPTY_RETRIEVAL_RATE;
+}
+
+double sim_metrics_slice_value(const sim_metrics *m, sim_metric metric, sim_dim dim, int v,
+                               sim_time now, int minutes)
+{
+    uint32_t counts[SIM_BD_SLOTS][SIM_BD_COUNT];
+    int nv = sim_metrics_breakdown(m, dim, now, minutes, counts, SIM_BD_SLOTS);
+    if (v < 0 || v >= nv || !sim_metric_sliceable(metric))
+        return NAN;
+    const uint32_t *c = counts[v];
+    double n = c[SIM_BD_REQUESTS];
+    switch (metric) {
+    case SIM_M_REQUEST_RATE:
+        return n / (60.0 * minutes);
+    case SIM_M_ERROR_RATE:
+        return n ? c[SIM_BD_ERRORS] / n : NAN;
+    case SIM_M_REFUSAL_RATE:
+        return n ? c[SIM_BD_REFUSALS] / n : NAN;
+    case SIM_M_JUDGE_BAD_RATE:
+        return c[SIM_BD_JUDGED] ? (double)c[SIM_BD_JUDGED_BAD] / c[SIM_BD_JUDGED] : NAN;
+    case SIM_M_EMPTY_RETRIEVAL_RATE:
+        return n ? c[SIM_BD_EMPTY] / n : NAN;
+    default:
+        return NAN;
+    }
+}
+
+int sim_dim_value_index(const sim_metrics *m, sim_dim dim, const char *name)
+{
+    char buf[96];
+    int nv = m->dim_base[dim + 1] - m->dim_base[dim];
+    for (int v = 0; v < nv; v++)
+        if (strcmp(sim_dim_value_name(m, dim, v, buf, sizeof buf), name) == 0)
+            return v;
+    return -1;
+}
+
 const char *sim_dim_value_name(const sim_metrics *m, sim_dim dim, int v, char *buf, size_t n)
 {
     const mllm_world *w = m->w;

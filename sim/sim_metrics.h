@@ -98,6 +98,15 @@ double sim_metrics_fault_harm(const sim_metrics *m, sim_time from, sim_time to);
  * counts[value][counter] for dimension `dim`; returns the number of values. */
 int sim_metrics_breakdown(const sim_metrics *m, sim_dim dim, sim_time now, int minutes,
                           uint32_t counts[][SIM_BD_COUNT], int max_values);
+/* Value of `metric` over the last `minutes` complete minutes for one slice
+ * of traffic (dimension `dim`, value `v`). Only request_rate, error_rate,
+ * refusal_rate, judge_bad_rate and empty_retrieval_rate are kept per slice;
+ * NaN for the others or when there is no data. */
+double sim_metrics_slice_value(const sim_metrics *m, sim_metric metric, sim_dim dim, int v,
+                               sim_time now, int minutes);
+bool sim_metric_sliceable(sim_metric metric);
+/* Index of the value named `name` in a dimension, or -1. */
+int sim_dim_value_index(const sim_metrics *m, sim_dim dim, const char *name);
 /* Name of value `v` of a dimension ("eu", "structured", "v3", "nw-large@fp_b42d07"). */
 const char *sim_dim_value_name(const sim_metrics *m, sim_dim dim, int v, char *buf, size_t n);
 

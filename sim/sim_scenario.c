@@ -8,6 +8,7 @@
  * scenarios/schema/ states the same rules for editors. */
 #include "sim_scenario.h"
 #include "sim_eval.h"
+#include "sim_metrics.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -993,6 +994,7 @@ static void add_alert(sim_scenario *s, const char *id, sim_metric m, bool above,
     a->for_ = for_;
     a->window = SIM_MIN(1);
     a->severity = sev;
+    a->dim = -1;
     copy_str(a->description, sizeof a->description, desc);
 }
 
@@ -1664,10 +1666,58 @@ static bool metric_is_share(sim_metric m)
     return strcmp(sim_metric_units[m], "share") == 0 || strcmp(sim_metric_units[m], "score") == 0;
 }
 
+/* "filter": {"topic": "billing"} watches one slice of traffic. */
+static void read_alert_filter(ctx *c, const cJSON *e, const char *ip, sim_alert_rule *a,
+                              bool metric_ok)
+{
+    const cJSON *f = rd_obj(c, e, ip, "filter", false);
+    if (!f)
+        return;
+    char fp[192], kp[192];
+    mllm_path(fp, sizeof fp, ip, "filter", 0);
+    if (!f->child || f->child->next) {
+        fail(c, fp, "expected exactly one of region, plan, client, query_type, topic, prompt, "
+                    "model");
+        return;
+    }
+    const cJSON *kv = f->child;
+    mllm_path(kp, sizeof kp, fp, kv->string, 0);
+    int dim = mllm_name_index(sim_dim_names, kv->string);
+    if (dim < 0) {
+        fail(c, kp, "unknown filter \"%.40s\" (expected region, plan, client, query_type, "
+                    "topic, prompt or model)", kv->string);
+        return;
+    }
+    if (!cJSON_IsString(kv)) {
+        fail(c, kp, "expected a name, got %s", type_name(kv));
+        return;
+    }
+    sim_metrics *m = calloc(1, sizeof *m); /* only for its name tables */
+    if (!m) {
+        fail(c, kp, "out of memory");
+        return;
+    }
+    sim_metrics_init(m, c->w);
+    int v = sim_dim_value_index(m, (sim_dim)dim, kv->valuestring);
+    free(m);
+    if (v < 0) {
+        fail(c, kp, "unknown %s \"%.40s\"%s", kv->string, kv->valuestring,
+             dim == SIM_DIM_MODEL ? " (write model@fingerprint, e.g. nw-large@fp_b42d07)" : "");
+        return;
+    }
+    if (metric_ok && !sim_metric_sliceable(a->metric)) {
+        fail(c, fp, "metric %s cannot be filtered (use request_rate, error_rate, refusal_rate, "
+                    "judge_bad_rate or empty_retrieval_rate)", sim_metric_names[a->metric]);
+        return;
+    }
+    a->dim = dim;
+    a->dim_value = v;
+}
+
 static void read_alerts(ctx *c, const cJSON *root, sim_scenario *s)
 {
     static const char *const keys[] = {"id",     "metric",   "op",          "threshold", "for",
-                                       "window", "severity", "description", NULL};
+                                       "window", "severity", "description", "filter", NULL};
     if (!cJSON_GetObjectItemCaseSensitive(root, "alerts")) {
         default_alert_rules(s);
         return;
@@ -1689,6 +1739,7 @@ static void read_alerts(ctx *c, const cJSON *root, sim_scenario *s)
         a->for_ = SIM_MIN(1);
         a->window = SIM_MIN(1);
         a->severity = 1;
+        a->dim = -1;
         check_keys(c, e, ip, keys, false, "field");
         const char *id = NULL, *desc = NULL;
         if (rd_str(c, e, ip, "id", true, 0, 4096, &id) && id) {
@@ -1727,6 +1778,7 @@ static void read_alerts(ctx *c, const cJSON *root, sim_scenario *s)
             a->severity = sev + 1;
         if (rd_str(c, e, ip, "description", false, 0, sizeof a->description - 1, &desc) && desc)
             copy_str(a->description, sizeof a->description, desc);
+        read_alert_filter(c, e, ip, a, m_ok);
         s->nalerts++;
     }
 }

@@ -189,6 +189,8 @@ typedef struct sim_alert_rule {
     sim_time window;      /* 10s or 1m evaluation window */
     int severity;         /* 1 page, 2 ticket */
     char description[160];
+    int dim;              /* filter: a sim_dim (0 region .. 6 model), -1 for all traffic */
+    int dim_value;        /* filter: the value's index in that dimension */
 } sim_alert_rule;
 
 typedef struct sim_runbook {

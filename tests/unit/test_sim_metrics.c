@@ -155,6 +155,7 @@ static void alert_fires_after_its_for_duration_and_resolves(void **state)
     sc.alerts[0].threshold = 0.05;
     sc.alerts[0].for_ = SIM_MIN(1);
     sc.alerts[0].window = SIM_MIN(1);
+    sc.alerts[0].dim = -1;
     sim_alerts al;
     fired = resolved = 0;
     sim_alerts_init(&al, &sc, on_alert, NULL);
@@ -171,6 +172,43 @@ static void alert_fires_after_its_for_duration_and_resolves(void **state)
     assert_int_equal(resolved, 1);
     assert_true(fired_at >= SIM_MIN(3) && fired_at <= SIM_MIN(3) + SIM_SEC(30));
     assert_int_equal(sim_alerts_ack(&al, "*", SIM_MIN(7)), 0); /* nothing firing now */
+    free(m);
+}
+
+static void filtered_alert_watches_one_slice_of_traffic(void **state)
+{
+    (void)state;
+    sim_metrics *m = calloc(1, sizeof *m);
+    sim_metrics_init(m, W);
+    sim_scenario sc;
+    memset(&sc, 0, sizeof sc);
+    sc.nalerts = 2;
+    for (int i = 0; i < 2; i++) {
+        snprintf(sc.alerts[i].id, sizeof sc.alerts[i].id, "errors-%d", i);
+        sc.alerts[i].metric = SIM_M_ERROR_RATE;
+        sc.alerts[i].above = true;
+        sc.alerts[i].threshold = 0.2;
+        sc.alerts[i].window = SIM_MIN(1);
+        sc.alerts[i].dim = -1;
+    }
+    sc.alerts[1].dim = SIM_DIM_REGION;
+    sc.alerts[1].dim_value = sim_dim_value_index(m, SIM_DIM_REGION, "eu");
+    assert_int_equal(sc.alerts[1].dim_value, 1);
+    sim_alerts al;
+    fired = resolved = 0;
+    sim_alerts_init(&al, &sc, on_alert, NULL);
+    /* us fine, eu failing: 10% of all traffic errors, half of eu's. */
+    record_n(m, 0, 1800, 10, 200, 1000, 0, 0);
+    record_n(m, 0, 200, 10 / 3.0, 500, 1000, 0, 1);
+    record_n(m, SIM_SEC(1), 200, 10 / 3.0, 200, 1000, 0, 1);
+    for (sim_time t = SIM_SEC(10); t <= SIM_MIN(1) + SIM_SEC(10); t += SIM_SEC(10))
+        sim_alerts_eval(&al, m, t);
+    assert_int_equal(al.a[0].state, SIM_ALERT_OK);
+    assert_int_equal(al.a[1].state, SIM_ALERT_FIRING);
+    double v = sim_metrics_slice_value(m, SIM_M_ERROR_RATE, SIM_DIM_REGION, 1, SIM_MIN(1), 1);
+    assert_true(v > 0.4 && v < 0.6);
+    assert_true(isnan(sim_metrics_slice_value(m, SIM_M_LATENCY_P99, SIM_DIM_REGION, 1,
+                                              SIM_MIN(1), 1)));
     free(m);
 }
 
@@ -199,6 +237,7 @@ int main(void)
         cmocka_unit_test(cost_anomaly_compares_with_the_half_hour_before),
         cmocka_unit_test(judge_is_sampled_noisy_and_deterministic),
         cmocka_unit_test(alert_fires_after_its_for_duration_and_resolves),
+        cmocka_unit_test(filtered_alert_watches_one_slice_of_traffic),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

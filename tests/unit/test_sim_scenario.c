@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_metrics.h"
 #include "sim_scenario.h"
 
 #define DATA FIREDRILL_DATA_DIR "/tests/data"
@@ -249,10 +250,13 @@ static void full_scenario_reads_every_field(void **state)
     assert_int_equal(slow->target.model, mllm_world_model(world, "nw-large"));
     assert_true(s->faults[2].f.factor == 1200 && s->faults[2].f.end == MLLM_NEVER);
 
-    assert_int_equal(s->nalerts, 2);
+    assert_int_equal(s->nalerts, 3);
     assert_true(s->alerts[0].window == SIM_SEC(10) && s->alerts[0].severity == 2);
     assert_string_equal(s->alerts[0].description, "P99 above 6 s");
     assert_false(s->alerts[1].above);
+    assert_int_equal(s->alerts[0].dim, -1);
+    assert_int_equal(s->alerts[2].dim, SIM_DIM_TOPIC);
+    assert_int_equal(s->alerts[2].dim_value, mllm_world_topic(world, "integrations"));
 
     assert_string_equal(s->runbook.flag, "flags/assistant");
     assert_true(s->runbook.needs_approval == (1ull << SIM_ACT_KILL_SWITCH | 1ull << SIM_ACT_ROUTE));
