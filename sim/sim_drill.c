@@ -54,7 +54,6 @@ struct sim_drill {
     size_t nslots;
     bool postmortem_done, postmortem_eval_ok;
     uint64_t http_ids;      /* ids for requests served outside the traffic */
-    int fault_index[SIM_MAX_SCEN_FAULTS + MLLM_MAX_FAULTS]; /* service fault id per scenario fault */
     char fault_ids[MLLM_MAX_FAULTS][32];
 };
 

@@ -1584,13 +1584,65 @@ static void read_target(ctx *c, const cJSON *e, const char *ip, mllm_target *t)
     rd_world(c, o, tp, "model", false, W_MODEL, &t->model);
 }
 
-static void read_faults(ctx *c, const cJSON *root, sim_scenario *s)
+/* One fault object at path ip into sf. `live`: injected into a running
+ * drill, where "id" and "start" may be left out (start then means now). */
+static void read_fault(ctx *c, const cJSON *e, const char *ip, sim_scen_fault *sf,
+                       const sim_scenario *s, bool live)
 {
     static const char *const keys[] = {"id",       "kind",   "start",  "ramp",
                                        "duration", "target", "params", NULL};
+    char fp[192];
+    mllm_fault *f = &sf->f;
+    memset(sf, 0, sizeof *sf);
+    mllm_target_any(&f->target);
+    f->end = MLLM_NEVER;
+    f->prompt = f->fingerprint = f->topic = f->docs = -1;
+    check_keys(c, e, ip, keys, false, "field");
+    const char *id = live ? "live" : NULL;
+    if (rd_str(c, e, ip, "id", !live, 0, 4096, &id) && id) {
+        mllm_path(fp, sizeof fp, ip, "id", 0);
+        if (!ident_ok(id, sizeof sf->id - 1, "_-", true)) {
+            fail(c, fp,
+                 "expected an id of 1 to %zu characters a-z, 0-9, '_' or '-', got "
+                 "\"%.40s\"",
+                 sizeof sf->id - 1, id);
+        } else {
+            for (int k = 0; k < s->nfaults; k++)
+                if (strcmp(s->faults[k].id, id) == 0) {
+                    fail(c, fp, "duplicate fault id \"%s\" (fault %d has it too)", id, k);
+                    break;
+                }
+            copy_str(sf->id, sizeof sf->id, id);
+        }
+    }
+    int kind = -1;
+    bool kind_ok =
+        rd_enum(c, e, ip, "kind", true, mllm_fault_names, "fault kind", &kind) && kind >= 0;
+    if (rd_dur(c, e, ip, "start", !live, 0, YEAR, NULL, 0, &f->start) && !live)
+        inside_drill(c, mllm_path(fp, sizeof fp, ip, "start", 0), f->start, "fault start");
+    rd_dur(c, e, ip, "ramp", false, 0, 7 * DAY, NULL, 0, &f->ramp);
+    sim_time dur = MLLM_NEVER;
+    if (rd_dur(c, e, ip, "duration", false, SIM_SEC(1), YEAR, "until_mitigated", MLLM_NEVER,
+               &dur) &&
+        dur != MLLM_NEVER)
+        f->end = f->start + dur;
+    read_target(c, e, ip, &f->target);
+    if (kind_ok) {
+        f->kind = (mllm_fault_kind)kind;
+        read_params(c, e, ip, sf, s);
+    } else {
+        c->faults_ok = false;
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "params");
+        if (p && !cJSON_IsObject(p))
+            rd_obj(c, e, ip, "params", false);
+    }
+}
+
+static void read_faults(ctx *c, const cJSON *root, sim_scenario *s)
+{
     const cJSON *fa = rd_arr(c, root, "$", "faults", true, 1, SIM_MAX_SCEN_FAULTS, "faults");
     c->faults_ok = fa != NULL;
-    char ip[192], fp[192];
+    char ip[192];
     int i = 0;
     for (const cJSON *e = fa ? fa->child : NULL; e; e = e->next, i++) {
         mllm_path(ip, sizeof ip, "faults", NULL, i);
@@ -1600,51 +1652,7 @@ static void read_faults(ctx *c, const cJSON *root, sim_scenario *s)
             c->faults_ok = false;
             continue;
         }
-        sim_scen_fault *sf = &s->faults[s->nfaults];
-        mllm_fault *f = &sf->f;
-        memset(sf, 0, sizeof *sf);
-        mllm_target_any(&f->target);
-        f->end = MLLM_NEVER;
-        f->prompt = f->fingerprint = f->topic = f->docs = -1;
-        check_keys(c, e, ip, keys, false, "field");
-        const char *id = NULL;
-        if (rd_str(c, e, ip, "id", true, 0, 4096, &id) && id) {
-            mllm_path(fp, sizeof fp, ip, "id", 0);
-            if (!ident_ok(id, sizeof sf->id - 1, "_-", true)) {
-                fail(c, fp,
-                     "expected an id of 1 to %zu characters a-z, 0-9, '_' or '-', got "
-                     "\"%.40s\"",
-                     sizeof sf->id - 1, id);
-            } else {
-                for (int k = 0; k < s->nfaults; k++)
-                    if (strcmp(s->faults[k].id, id) == 0) {
-                        fail(c, fp, "duplicate fault id \"%s\" (fault %d has it too)", id, k);
-                        break;
-                    }
-                copy_str(sf->id, sizeof sf->id, id);
-            }
-        }
-        int kind = -1;
-        bool kind_ok =
-            rd_enum(c, e, ip, "kind", true, mllm_fault_names, "fault kind", &kind) && kind >= 0;
-        if (rd_dur(c, e, ip, "start", true, 0, YEAR, NULL, 0, &f->start))
-            inside_drill(c, mllm_path(fp, sizeof fp, ip, "start", 0), f->start, "fault start");
-        rd_dur(c, e, ip, "ramp", false, 0, 7 * DAY, NULL, 0, &f->ramp);
-        sim_time dur = MLLM_NEVER;
-        if (rd_dur(c, e, ip, "duration", false, SIM_SEC(1), YEAR, "until_mitigated", MLLM_NEVER,
-                   &dur) &&
-            dur != MLLM_NEVER)
-            f->end = f->start + dur;
-        read_target(c, e, ip, &f->target);
-        if (kind_ok) {
-            f->kind = (mllm_fault_kind)kind;
-            read_params(c, e, ip, sf, s);
-        } else {
-            c->faults_ok = false;
-            const cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "params");
-            if (p && !cJSON_IsObject(p))
-                rd_obj(c, e, ip, "params", false);
-        }
+        read_fault(c, e, ip, &s->faults[s->nfaults], s, false);
         s->nfaults++;
     }
     /* Stable by start: the service wants faults registered in start order. */
@@ -2308,5 +2316,35 @@ int sim_responder_check(const sim_responder *r, const sim_scenario *s, mllm_diag
             rc = -EINVAL;
         }
     }
+    return rc;
+}
+
+int sim_fault_from_json(const char *name, const char *json, size_t len, const mllm_world *w,
+                        sim_time drill_duration, sim_scen_fault *out, mllm_diags *diags)
+{
+    mllm_jdoc doc;
+    int rc = mllm_jdoc_parse(&doc, name, json, len, diags);
+    sim_scenario *tmp = NULL;
+    if (rc != 0)
+        goto out;
+    rc = -EINVAL;
+    if (!cJSON_IsObject(doc.root)) {
+        mllm_jdoc_error(&doc, diags, "$", "expected a fault object {\"kind\", \"params\", ...}");
+        goto out;
+    }
+    tmp = calloc(1, sizeof *tmp);
+    if (!tmp) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    scenario_defaults(tmp, w);
+    tmp->duration = drill_duration;
+    ctx c = {{&doc, diags}, w, true, true, true, drill_duration};
+    read_fault(&c, doc.root, "$", out, tmp, true);
+    if (c.ok)
+        rc = 0;
+out:
+    free(tmp);
+    mllm_jdoc_release(&doc);
     return rc;
 }

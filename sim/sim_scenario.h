@@ -274,6 +274,13 @@ sim_scenario *sim_scenario_parse(const char *name, const char *text, size_t len,
                                  const mllm_world *w, mllm_diags *diags);
 void sim_scenario_free(sim_scenario *s); /* NULL is a no-op */
 
+/* Parses one fault object, as a scenario's "faults" entries but with "id"
+ * (default "live") and "start" (default 0: now) optional, for injection into
+ * a running drill of length `drill_duration`. Returns 0 or a negative error
+ * with diagnostics. */
+int sim_fault_from_json(const char *name, const char *json, size_t len, const mllm_world *w,
+                        sim_time drill_duration, sim_scen_fault *out, mllm_diags *diags);
+
 /* ---- responder policies (scenarios/responders/X.json) ----------------------------------- */
 
 typedef struct sim_step {

@@ -829,6 +829,32 @@ static void name_tables_match_their_enums(void **state)
     assert_int_equal(sim_fault_symptom[MLLM_FAULT_KB_GAP], SIM_SYMPTOM_TOPIC_HALLUCINATION);
 }
 
+static void a_live_fault_object_parses_with_defaults_and_clear_errors(void **state)
+{
+    (void)state;
+    static const char good[] = "{\"kind\": \"rate_limit_errors\", \"duration\": \"5m\",\n"
+                               " \"params\": {\"rpm\": 600}, \"target\": {\"fraction\": 0.5}}";
+    sim_scen_fault f;
+    mllm_diags d;
+    mllm_diags_clear(&d);
+    assert_int_equal(sim_fault_from_json("<body>", good, sizeof good - 1, world, SIM_MIN(60), &f,
+                                         &d),
+                     0);
+    assert_string_equal(f.id, "live");
+    assert_int_equal(f.f.kind, MLLM_FAULT_RATE_LIMIT_ERRORS);
+    assert_true(f.f.factor == 600 && f.f.start == 0 && f.f.end == SIM_MIN(5));
+    assert_true(f.f.target.fraction == 0.5);
+    static const char bad[] = "{\"kind\": \"rate_limit_errors\",\n \"params\": {\"rpm\": -3}}";
+    mllm_diags_clear(&d);
+    assert_true(sim_fault_from_json("<body>", bad, sizeof bad - 1, world, SIM_MIN(60), &f, &d) < 0);
+    assert_true(d.n >= 1);
+    assert_int_equal(d.d[0].line, 2);
+    assert_string_equal(d.d[0].path, "params.rpm");
+    mllm_diags_clear(&d);
+    assert_true(sim_fault_from_json("<body>", "[1,", 3, world, SIM_MIN(60), &f, &d) < 0);
+    assert_true(d.n >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -851,6 +877,7 @@ int main(void)
         cmocka_unit_test(long_or_short_unknown_names_get_no_bogus_suggestion),
         cmocka_unit_test(no_prefix_of_a_valid_file_crashes_the_loader),
         cmocka_unit_test(name_tables_match_their_enums),
+        cmocka_unit_test(a_live_fault_object_parses_with_defaults_and_clear_errors),
     };
     return cmocka_run_group_tests(tests, load_world, free_world);
 }
