@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config clang libuv1-dev libcjson-dev libhttp-parser-dev
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcmocka-dev fonts-dejavu-core
           python3 python3-jsonschema python3-simpy sqlite3 libsqlite3-dev curl nodejs npm
-          wrk nginx-light xvfb xauth)
+          wrk nginx-light xvfb xauth valgrind)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 deps() {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# valgrind.sh FIREDRILL SRC BUILD - the command-line flows under valgrind
+# memcheck: no invalid access, no leak. Skipped (exit 0) without valgrind, and
+# when the binary is built with AddressSanitizer (the two do not mix).
+set -euo pipefail
+FD=$1
+export FIREDRILL_DATA_DIR=$2
+if ! command -v valgrind > /dev/null; then
+    echo "SKIPPED: valgrind is not installed"; exit 0
+fi
+if nm -C "$FD" 2>/dev/null | grep -q __asan_init; then
+    echo "SKIPPED: $FD is built with AddressSanitizer"; exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+VG=(valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
+    --errors-for-leak-kinds=definite,indirect)
+check() { # check NAME EXPECTED_EXIT CMD...
+    local name=$1 want=$2; shift 2
+    set +e
+    "${VG[@]}" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
+    local rc=$?
+    set -e
+    if [ "$rc" = 99 ] || [ "$rc" != "$want" ]; then
+        echo "FAIL: $name exited $rc (want $want)"; tail -30 "$tmp/$name.err"; exit 1
+    fi
+    echo "ok: $name clean under memcheck"
+}
+check run 0 "$FD" run friendly-prompt --log "$tmp/d.jsonl" --out "$tmp/r.json" \
+    --postmortem "$tmp/pm.md" --eval-set "$tmp/set.json" -q
+check validate-solve 0 "$FD" validate --solve "$2/scenarios/long-lunch.json"
+check validate-bad 2 "$FD" validate "$2"/tests/data/bad/*.json
+check replay 0 "$FD" replay "$tmp/d.jsonl"
+check postmortem 0 "$FD" postmortem "$tmp/d.jsonl" --out "$tmp/pm2.md"
+check eval 0 "$FD" eval "$tmp/set.json" --scenario friendly-prompt
+check report 0 "$FD" report "$tmp/r.json" --md "$tmp/rep.md"
+check help 0 "$FD" run --help
