@@ -525,7 +525,7 @@ const char *mllm_path(char *buf, size_t n, const char *base, const char *key, in
     return buf;
 }
 
-static const char *type_name(const cJSON *v)
+const char *mllm_json_type_name(const cJSON *v)
 {
     if (cJSON_IsString(v))
         return "a string";
@@ -560,7 +560,7 @@ bool mllm_jr_string(mllm_jr *r, const cJSON *obj, const char *path, const char *
     if (!v)
         return !required;
     if (!cJSON_IsString(v) || !v->valuestring)
-        return mllm_jdoc_error(r->doc, r->diags, fp, "expected a string, got %s", type_name(v));
+        return mllm_jdoc_error(r->doc, r->diags, fp, "expected a string, got %s", mllm_json_type_name(v));
     *out = v->valuestring;
     return true;
 }
@@ -573,7 +573,7 @@ bool mllm_jr_number(mllm_jr *r, const cJSON *obj, const char *path, const char *
     if (!v)
         return !required;
     if (!cJSON_IsNumber(v))
-        return mllm_jdoc_error(r->doc, r->diags, fp, "expected a number, got %s", type_name(v));
+        return mllm_jdoc_error(r->doc, r->diags, fp, "expected a number, got %s", mllm_json_type_name(v));
     double d = v->valuedouble;
     if (!isfinite(d) || d < min || d > max)
         return mllm_jdoc_error(r->doc, r->diags, fp, "expected a number in [%g, %g], got %g", min,
@@ -590,7 +590,7 @@ bool mllm_jr_int(mllm_jr *r, const cJSON *obj, const char *path, const char *key
     if (!v)
         return !required;
     if (!cJSON_IsNumber(v))
-        return mllm_jdoc_error(r->doc, r->diags, fp, "expected an integer, got %s", type_name(v));
+        return mllm_jdoc_error(r->doc, r->diags, fp, "expected an integer, got %s", mllm_json_type_name(v));
     double d = v->valuedouble;
     if (!isfinite(d) || d != floor(d))
         return mllm_jdoc_error(r->doc, r->diags, fp, "expected an integer, got %g", d);
@@ -610,7 +610,7 @@ bool mllm_jr_bool(mllm_jr *r, const cJSON *obj, const char *path, const char *ke
         return !required;
     if (!cJSON_IsBool(v))
         return mllm_jdoc_error(r->doc, r->diags, fp, "expected true or false, got %s",
-                               type_name(v));
+                               mllm_json_type_name(v));
     *out = cJSON_IsTrue(v);
     return true;
 }
@@ -625,7 +625,7 @@ bool mllm_jr_duration(mllm_jr *r, const cJSON *obj, const char *path, const char
     if (!cJSON_IsString(v) || !v->valuestring)
         return mllm_jdoc_error(r->doc, r->diags, fp,
                                "expected a duration string such as \"90s\", \"10m\" or \"1h\", got %s",
-                               type_name(v));
+                               mllm_json_type_name(v));
     if (mllm_duration_parse(v->valuestring, us) != 0)
         return mllm_jdoc_error(r->doc, r->diags, fp,
                                "invalid duration \"%.40s\": expected a number and a unit "
@@ -640,7 +640,7 @@ const cJSON *mllm_jr_array(mllm_jr *r, const cJSON *obj, const char *path, const
     char fp[192];
     const cJSON *v = field(r, obj, path, key, required, fp, sizeof fp);
     if (v && !cJSON_IsArray(v)) {
-        mllm_jdoc_error(r->doc, r->diags, fp, "expected an array, got %s", type_name(v));
+        mllm_jdoc_error(r->doc, r->diags, fp, "expected an array, got %s", mllm_json_type_name(v));
         return NULL;
     }
     return v;
@@ -652,32 +652,37 @@ const cJSON *mllm_jr_object(mllm_jr *r, const cJSON *obj, const char *path, cons
     char fp[192];
     const cJSON *v = field(r, obj, path, key, required, fp, sizeof fp);
     if (v && !cJSON_IsObject(v)) {
-        mllm_jdoc_error(r->doc, r->diags, fp, "expected an object, got %s", type_name(v));
+        mllm_jdoc_error(r->doc, r->diags, fp, "expected an object, got %s", mllm_json_type_name(v));
         return NULL;
     }
     return v;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+size_t mllm_edit_distance(const char *a, const char *b)
 {
+    /* Optimal string alignment: insertions, deletions, substitutions and
+     * swaps of neighbours, so "fautls" is one step from "faults". */
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63)
         return 64;
-    size_t row[64];
+    size_t d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
         for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t sub = prev + (a[i - 1] != b[j - 1]);
-            size_t del = row[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            prev = cur;
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-    }
-    return row[lb];
+    return d[la][lb];
 }
 
 bool mllm_jr_known_keys(mllm_jr *r, const cJSON *obj, const char *path,
@@ -692,7 +697,7 @@ bool mllm_jr_known_keys(mllm_jr *r, const cJSON *obj, const char *path,
         const char *best = NULL;
         size_t bestd = 4;
         for (int i = 0; allowed[i]; i++) {
-            size_t d = edit_distance(c->string, allowed[i]);
+            size_t d = mllm_edit_distance(c->string, allowed[i]);
             if (d < bestd) {
                 bestd = d;
                 best = allowed[i];

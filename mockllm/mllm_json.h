@@ -101,6 +101,11 @@ const cJSON *mllm_jr_object(mllm_jr *r, const cJSON *obj, const char *path, cons
  * suggesting the closest allowed name. Returns false if any. */
 bool mllm_jr_known_keys(mllm_jr *r, const cJSON *obj, const char *path,
                         const char *const *allowed);
+/* "a string", "a number", ... for messages that say what was found. */
+const char *mllm_json_type_name(const cJSON *v);
+/* Edit distance (with neighbour swaps) for "did you mean"; 64 when either
+ * string is longer than 63 bytes. */
+size_t mllm_edit_distance(const char *a, const char *b);
 /* Index of `s` in the NULL-terminated `names`, or -1. */
 int mllm_name_index(const char *const *names, const char *s);
 /* Joins a child path: `base` + ".key" or "[i]" (key NULL), into buf. */

@@ -118,30 +118,6 @@ static int count_names(const char *const *names)
 
 /* Edit distance where swapping two neighbours counts as one edit (optimal
  * string alignment), so "agr" is one edit from "arg". O(|a| |b|). */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t d[64][64];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[la][lb];
-}
 
 /* The name closest to s, or NULL when none is plausibly meant: a suggestion
  * needs s to have 3+ characters and at most one edit per three of them, and
@@ -155,7 +131,7 @@ static const char *closest(const char *s, const char *const *names, int n)
     if (len < 3)
         return NULL;
     for (int i = 0; i < n; i++) {
-        size_t d = edit_distance(s, names[i]);
+        size_t d = mllm_edit_distance(s, names[i]);
         if (d < bestd) {
             bestd = d;
             best = names[i];
@@ -196,22 +172,6 @@ static void unknown_msg(char *buf, size_t n, const char *what, const char *s,
     }
 }
 
-static const char *type_name(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    if (cJSON_IsObject(v))
-        return "an object";
-    return "an invalid value";
-}
 
 static char *xstrdup(const char *s)
 {
@@ -794,7 +754,7 @@ static bool rd_dur(ctx *c, const cJSON *o, const char *path, const char *key, bo
                     v->valuedouble);
     if (!cJSON_IsString(v) || !v->valuestring)
         return fail(c, fp, "expected a duration string such as \"90s\" or \"10m\", got %s",
-                    type_name(v));
+                    mllm_json_type_name(v));
     const char *s = v->valuestring;
     if (word && strcmp(s, word) == 0) {
         *out = word_value;
@@ -835,11 +795,11 @@ static bool rd_text(ctx *c, const cJSON *o, const char *path, const char *key, b
         for (const cJSON *e = v->child; e; e = e->next, i++) {
             if (!cJSON_IsString(e))
                 return fail(c, mllm_path(ip, sizeof ip, fp, NULL, i),
-                            "expected a string (a line of text), got %s", type_name(e));
+                            "expected a string (a line of text), got %s", mllm_json_type_name(e));
             total += strlen(e->valuestring) + (i > 0);
         }
     } else {
-        return fail(c, fp, "expected a string or an array of strings, got %s", type_name(v));
+        return fail(c, fp, "expected a string or an array of strings, got %s", mllm_json_type_name(v));
     }
     if (req && empty)
         return fail(c, fp, "expected a non-empty string or array of strings");
@@ -1165,7 +1125,7 @@ static void read_traffic(ctx *c, const cJSON *b, sim_traffic_spec *t)
         mllm_path(ip, sizeof ip, bp, NULL, i);
         if (!cJSON_IsObject(e)) {
             fail(c, ip, "expected a burst object {\"at\", \"duration\", \"multiplier\"}, got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
             continue;
         }
         check_keys(c, e, ip, bkeys, false, "field");
@@ -1382,7 +1342,7 @@ static void read_timeline(ctx *c, const cJSON *root, sim_scenario *s)
     for (const cJSON *e = tl ? tl->child : NULL; e; e = e->next, i++) {
         mllm_path(ip, sizeof ip, "timeline", NULL, i);
         if (!cJSON_IsObject(e)) {
-            fail(c, ip, "expected a change object {\"at\", \"change\", ...}, got %s", type_name(e));
+            fail(c, ip, "expected a change object {\"at\", \"change\", ...}, got %s", mllm_json_type_name(e));
             continue;
         }
         read_change(c, e, ip, &s->changes[s->nchanges++]);
@@ -1648,7 +1608,7 @@ static void read_faults(ctx *c, const cJSON *root, sim_scenario *s)
         mllm_path(ip, sizeof ip, "faults", NULL, i);
         if (!cJSON_IsObject(e)) {
             fail(c, ip, "expected a fault object {\"id\", \"kind\", \"start\", ...}, got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
             c->faults_ok = false;
             continue;
         }
@@ -1697,7 +1657,7 @@ static void read_alert_filter(ctx *c, const cJSON *e, const char *ip, sim_alert_
         return;
     }
     if (!cJSON_IsString(kv)) {
-        fail(c, kp, "expected a name, got %s", type_name(kv));
+        fail(c, kp, "expected a name, got %s", mllm_json_type_name(kv));
         return;
     }
     sim_metrics *m = calloc(1, sizeof *m); /* only for its name tables */
@@ -1739,7 +1699,7 @@ static void read_alerts(ctx *c, const cJSON *root, sim_scenario *s)
             fail(c, ip,
                  "expected an alert rule object {\"id\", \"metric\", \"op\", "
                  "\"threshold\", ...}, got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
             continue;
         }
         sim_alert_rule *a = &s->alerts[s->nalerts];
@@ -1816,7 +1776,7 @@ static void read_runbook(ctx *c, const cJSON *root, sim_scenario *s)
             mllm_path(ip, sizeof ip, "runbook.needs_approval", NULL, i);
             int k = cJSON_IsString(e) ? mllm_name_index(sim_action_names, e->valuestring) : -1;
             if (!cJSON_IsString(e)) {
-                fail(c, ip, "expected an action name, got %s", type_name(e));
+                fail(c, ip, "expected an action name, got %s", mllm_json_type_name(e));
             } else if (k < 0) {
                 unknown_msg(msg, sizeof msg, "action", e->valuestring, sim_action_names,
                             SIM_ACT_COUNT);
@@ -1850,7 +1810,7 @@ static void read_action_list(ctx *c, const cJSON *o, const char *key, sim_action
         sim_action_spec a;
         if (!cJSON_IsString(e)) {
             fail(c, ip, "expected an action string such as \"kill_switch:on\", got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
         } else if (action_parse(e->valuestring, c->w, true, &a, err, sizeof err) != 0) {
             fail(c, ip, "%s", err);
         } else if (!action_is_lever(a.kind)) {
@@ -1879,7 +1839,7 @@ static void read_expected(ctx *c, const cJSON *root, sim_scenario *s)
     for (const cJSON *e = dg ? dg->child : NULL; e; e = e->next, i++) {
         mllm_path(ip, sizeof ip, "expected.diagnosis", NULL, i);
         if (!cJSON_IsObject(e)) {
-            fail(c, ip, "expected {\"symptom\": ..., \"cause\": ...}, got %s", type_name(e));
+            fail(c, ip, "expected {\"symptom\": ..., \"cause\": ...}, got %s", mllm_json_type_name(e));
             continue;
         }
         check_keys(c, e, ip, dkeys, false, "field");
@@ -1985,7 +1945,7 @@ static sim_scenario *scenario_build(const mllm_jdoc *doc, const mllm_world *w, m
     const cJSON *root = doc->root;
     if (!cJSON_IsObject(root)) {
         fail(&c, "$", "expected a scenario object {\"id\": ..., \"faults\": [...], ...}, got %s",
-             type_name(root));
+             mllm_json_type_name(root));
         goto err;
     }
     bool start_given = false;
@@ -2006,8 +1966,14 @@ err:
     return NULL;
 }
 
-sim_scenario *sim_scenario_parse(const char *name, const char *text, size_t len,
-                                 const mllm_world *w, mllm_diags *diags)
+static sim_responder *responder_build(const mllm_jdoc *doc, const mllm_world *w,
+                                      mllm_diags *diags);
+
+/* Reads a document (from a file, or from text when `file` is NULL) and hands
+ * it to `build`; diagnostics come out in file order. */
+static void *load_with(const char *file, const char *name, const char *text, size_t len,
+                       const mllm_world *w, mllm_diags *diags,
+                       void *(*build)(const mllm_jdoc *, const mllm_world *, mllm_diags *))
 {
     mllm_diags local;
     mllm_jdoc doc;
@@ -2017,30 +1983,34 @@ sim_scenario *sim_scenario_parse(const char *name, const char *text, size_t len,
         diags = &local;
     }
     int n0 = diags->n;
-    sim_scenario *s = NULL;
-    if (mllm_jdoc_parse(&doc, name, text, len, diags) == 0)
-        s = scenario_build(&doc, w, diags);
+    void *out = NULL;
+    int rc = file ? mllm_jdoc_load(&doc, file, diags) : mllm_jdoc_parse(&doc, name, text, len, diags);
+    if (rc == 0)
+        out = build(&doc, w, diags);
     sort_diags(diags, n0);
     mllm_jdoc_release(&doc);
-    return s;
+    return out;
+}
+
+static void *build_scenario(const mllm_jdoc *doc, const mllm_world *w, mllm_diags *diags)
+{
+    return scenario_build(doc, w, diags);
+}
+
+static void *build_responder(const mllm_jdoc *doc, const mllm_world *w, mllm_diags *diags)
+{
+    return responder_build(doc, w, diags);
+}
+
+sim_scenario *sim_scenario_parse(const char *name, const char *text, size_t len,
+                                 const mllm_world *w, mllm_diags *diags)
+{
+    return load_with(NULL, name, text, len, w, diags, build_scenario);
 }
 
 sim_scenario *sim_scenario_load(const char *file, const mllm_world *w, mllm_diags *diags)
 {
-    mllm_diags local;
-    mllm_jdoc doc;
-    assert(w);
-    if (!diags) {
-        mllm_diags_clear(&local);
-        diags = &local;
-    }
-    int n0 = diags->n;
-    sim_scenario *s = NULL;
-    if (mllm_jdoc_load(&doc, file, diags) == 0)
-        s = scenario_build(&doc, w, diags);
-    sort_diags(diags, n0);
-    mllm_jdoc_release(&doc);
-    return s;
+    return load_with(file, NULL, NULL, 0, w, diags, build_scenario);
 }
 
 void sim_scenario_free(sim_scenario *s)
@@ -2139,7 +2109,7 @@ static void read_responder_pm(ctx *c, const cJSON *root, sim_responder_pm *pm)
         mllm_path(ip, sizeof ip, "postmortem.eval_cases", NULL, i);
         if (!cJSON_IsObject(e)) {
             fail(c, ip, "expected an eval case {\"from_trace\", \"assertions\"}, got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
             continue;
         }
         check_keys(c, e, ip, ckeys, false, "field");
@@ -2155,7 +2125,7 @@ static void read_responder_pm(ctx *c, const cJSON *root, sim_responder_pm *pm)
             sim_assertion parsed;
             if (!cJSON_IsString(a))
                 fail(c, kp, "expected an assertion string such as \"contains_fact\", got %s",
-                     type_name(a));
+                     mllm_json_type_name(a));
             else if (strlen(a->valuestring) >= sizeof pm->cases[0].assertion[0])
                 fail(c, kp, "assertion too long");
             else if (sim_assertion_parse(a->valuestring, c->w, &parsed, err, sizeof err) != 0)
@@ -2181,7 +2151,7 @@ static sim_responder *responder_build(const mllm_jdoc *doc, const mllm_world *w,
     const cJSON *root = doc->root;
     if (!cJSON_IsObject(root)) {
         fail(&c, "$", "expected a responder object {\"scenario\": ..., \"steps\": [...]}, got %s",
-             type_name(root));
+             mllm_json_type_name(root));
         goto err;
     }
     check_keys(&c, root, "$", keys, true, "field");
@@ -2204,7 +2174,7 @@ static sim_responder *responder_build(const mllm_jdoc *doc, const mllm_world *w,
         mllm_path(ip, sizeof ip, "steps", NULL, i);
         if (!cJSON_IsObject(e)) {
             fail(&c, ip, "expected a step object {\"do\", \"at\" or \"on\", ...}, got %s",
-                 type_name(e));
+                 mllm_json_type_name(e));
             continue;
         }
         read_step(&c, e, ip, &r->steps[r->nsteps++]);
@@ -2220,38 +2190,12 @@ err:
 sim_responder *sim_responder_parse(const char *name, const char *text, size_t len,
                                    const mllm_world *w, mllm_diags *diags)
 {
-    mllm_diags local;
-    mllm_jdoc doc;
-    assert(w);
-    if (!diags) {
-        mllm_diags_clear(&local);
-        diags = &local;
-    }
-    int n0 = diags->n;
-    sim_responder *r = NULL;
-    if (mllm_jdoc_parse(&doc, name, text, len, diags) == 0)
-        r = responder_build(&doc, w, diags);
-    sort_diags(diags, n0);
-    mllm_jdoc_release(&doc);
-    return r;
+    return load_with(NULL, name, text, len, w, diags, build_responder);
 }
 
 sim_responder *sim_responder_load(const char *file, const mllm_world *w, mllm_diags *diags)
 {
-    mllm_diags local;
-    mllm_jdoc doc;
-    assert(w);
-    if (!diags) {
-        mllm_diags_clear(&local);
-        diags = &local;
-    }
-    int n0 = diags->n;
-    sim_responder *r = NULL;
-    if (mllm_jdoc_load(&doc, file, diags) == 0)
-        r = responder_build(&doc, w, diags);
-    sort_diags(diags, n0);
-    mllm_jdoc_release(&doc);
-    return r;
+    return load_with(file, NULL, NULL, 0, w, diags, build_responder);
 }
 
 void sim_responder_free(sim_responder *r)
