@@ -1033,6 +1033,8 @@ int sim_result_write(const sim_result *r, const sim_scenario *s, const char *pat
     if (!root)
         return -ENOMEM;
     cJSON_AddStringToObject(root, "scenario", r->scenario);
+    if (r->trainee[0])
+        cJSON_AddStringToObject(root, "trainee", r->trainee);
     cJSON_AddStringToObject(root, "title", s->title);
     cJSON_AddNumberToObject(root, "seed", (double)r->seed);
     cJSON_AddNumberToObject(root, "duration_s", (double)r->duration / 1e6);

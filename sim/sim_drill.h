@@ -75,6 +75,7 @@ typedef struct sim_result {
     bool postmortem_done;        /* complete and within the deadline */
     bool postmortem_eval_ok;     /* one of its eval cases proved itself */
     int eval_cases, eval_proven; /* filled by whoever checked the cases */
+    char trainee[64];            /* who responded ("" unknown), for leaderboards */
     char log_sha256[65];
 } sim_result;
 

@@ -391,7 +391,6 @@ int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
     if (first_alert != SIM_TIME_NEVER)
         from = first_alert > SIM_MIN(10) ? first_alert - SIM_MIN(10) : 0;
     sim_time to = resolve != SIM_TIME_NEVER ? resolve : sim_drill_now(d);
-    int proven = 0;
     for (int k = 0; k < rpm->ncases; k++) {
         const sim_trace *t = sim_pm_pick_trace(d, from, to, rpm->cases[k].any_trace);
         if (!t)
@@ -405,13 +404,34 @@ int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
         sim_eval_case c;
         if (sim_eval_case_from_trace(d, t, a, na, "responder", &c) != 0)
             continue;
-        if (sim_eval_set_add(&pm->cases, &c) != 1)
-            continue;
-        sim_pm_check *ch = &checks[pm->cases.n - 1];
-        ch->proves = sim_eval_proves(s, w, c.at, &c, &ch->faulty, &ch->healthy);
-        proven += ch->proves;
+        sim_eval_set_add(&pm->cases, &c);
     }
-    bool in_time = resolve != SIM_TIME_NEVER && rpm->after_resolve <= s->scoring.postmortem_deadline;
+    return sim_pm_credit(d, pm, checks, rpm->after_resolve);
+}
+
+int sim_pm_credit(sim_drill *d, const sim_pm_doc *pm, sim_pm_check *checks,
+                  sim_time written_after_resolve)
+{
+    const sim_scenario *s = sim_drill_scenario(d);
+    const mllm_world *w = sim_drill_world(d);
+    int proven = 0;
+    for (int i = 0; i < pm->cases.n; i++) {
+        const sim_eval_case *c = &pm->cases.cases[i];
+        sim_time at = c->at ? c->at : sim_drill_now(d);
+        checks[i].proves = sim_eval_proves(s, w, at, c, &checks[i].faulty, &checks[i].healthy);
+        proven += checks[i].proves;
+    }
+    const sim_action_rec *h;
+    int nh = sim_drill_history(d, &h);
+    sim_time resolve = SIM_TIME_NEVER;
+    for (int i = 0; i < nh; i++)
+        if (h[i].a.kind == SIM_ACT_RESOLVE && h[i].effective != SIM_TIME_NEVER &&
+            resolve == SIM_TIME_NEVER)
+            resolve = h[i].requested;
+    sim_time after = written_after_resolve;
+    if (after == SIM_TIME_NEVER && resolve != SIM_TIME_NEVER)
+        after = sim_drill_now(d) - resolve;
+    bool in_time = resolve != SIM_TIME_NEVER && after <= s->scoring.postmortem_deadline;
     sim_drill_postmortem(d, in_time && sim_pm_doc_complete(pm), proven > 0);
     return proven;
 }

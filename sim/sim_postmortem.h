@@ -71,6 +71,15 @@ const sim_trace *sim_pm_pick_trace(const sim_drill *d, sim_time from, sim_time t
 int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
                           sim_pm_check *checks);
 
+/* Checks every eval case of a post-mortem written now (faulty vs healthy at
+ * the time of its trace) and credits the drill: complete within the
+ * scenario's deadline after the resolve, and an eval case that catches the
+ * incident. `written_after_resolve` is how long after the resolve it was
+ * written (SIM_TIME_NEVER: take the drill's clock). Fills checks (one per
+ * case). Returns the number of cases that prove themselves. */
+int sim_pm_credit(sim_drill *d, const sim_pm_doc *pm, sim_pm_check *checks,
+                  sim_time written_after_resolve);
+
 /* Writes the Markdown post-mortem. checks (may be NULL) has one entry per
  * case in pm->cases; r (may be NULL) adds the score. */
 void sim_pm_markdown(FILE *f, const sim_scenario *s, const mllm_world *w,

@@ -46,6 +46,7 @@ int cli_write_postmortem(const char *log_path, const sim_scenario *s, const mllm
                          const sim_result *r, const char *pm_path, const char *set_path);
 
 int cli_run(int argc, char **argv);
+int cli_new(int argc, char **argv);
 int cli_postmortem(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_report(int argc, char **argv);

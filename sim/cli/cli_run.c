@@ -30,6 +30,7 @@ static const char run_usage[] =
     "  --resume LOG        continue a drill that was killed, from its event log\n"
     "  --postmortem PM.md  write the post-mortem (Markdown) when the responder scripts one\n"
     "  --eval-set SET.json append the post-mortem's eval cases to this eval set\n"
+    "  --trainee NAME      who is responding (recorded in the result, for leaderboards)\n"
     "  --quiet             print no summary\n"
     "\n"
     "Exit status: 0 when the drill ran, 2 on bad input.\n";
@@ -53,6 +54,7 @@ typedef struct run_opts {
     const char *resume;
     const char *postmortem;
     const char *eval_set;
+    const char *trainee;
     bool quiet;
 } run_opts;
 
@@ -261,6 +263,8 @@ static int parse_args(int argc, char **argv, run_opts *o)
             o->postmortem = argv[++i];
         else if (strcmp(a, "--eval-set") == 0 && has_next)
             o->eval_set = argv[++i];
+        else if (strcmp(a, "--trainee") == 0 && has_next)
+            o->trainee = argv[++i];
         else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
             o->quiet = true;
         else if (a[0] == '-') {
@@ -336,10 +340,14 @@ int cli_run(int argc, char **argv)
     }
     if (!o.scenario[0])
         snprintf(o.scenario, sizeof o.scenario, "%s/%s", cli_data_dir(), CLI_DEFAULT_SCENARIO);
+    char ref[1024];
     if (!o.responder[0] && !o.no_responder && !o.resume &&
-        cli_responder_for(o.scenario, o.responder, sizeof o.responder) && !o.quiet)
-        fprintf(stderr, "firedrill: responding with the reference responder %s "
-                        "(--no-responder to watch it unfold untreated)\n", o.responder);
+        cli_responder_for(o.scenario, ref, sizeof ref)) {
+        snprintf(o.responder, sizeof o.responder, "%s", ref);
+        if (!o.quiet)
+            fprintf(stderr, "firedrill: responding with the reference responder %s "
+                            "(--no-responder to watch it unfold untreated)\n", o.responder);
+    }
     if (o.no_responder)
         o.responder[0] = '\0';
     if (load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
@@ -396,6 +404,8 @@ int cli_run(int argc, char **argv)
     sim_drill_flush(d, true);
     if (final_result(d, rp, sc, w, &r, o.log, o.postmortem, o.eval_set) != 0)
         goto out;
+    if (o.trainee)
+        snprintf(r.trainee, sizeof r.trainee, "%s", o.trainee);
     if (!o.quiet)
         sim_result_print(&r, sc, stdout);
     if (o.out) {

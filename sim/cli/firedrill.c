@@ -14,6 +14,7 @@ static const struct {
     {"validate", cli_validate, "check scenario and responder files; --solve also runs them"},
     {"replay", cli_replay, "re-run a drill from its event log and check it reproduces"},
     {"list", cli_list, "list the scenarios"},
+    {"new", cli_new, "write a new scenario and its reference responder from templates"},
     {"postmortem", cli_postmortem, "write a drill's post-mortem (Markdown) from its event log"},
     {"eval", cli_eval, "run an eval set against the service, healthy or faulty"},
     {"report", cli_report, "leaderboard and response-time distributions over result files"},

@@ -8,7 +8,7 @@ export FIREDRILL_DATA_DIR=$2
 if ! command -v valgrind > /dev/null; then
     echo "SKIPPED: valgrind is not installed"; exit 0
 fi
-if nm -C "$FD" 2>/dev/null | grep -q __asan_init; then
+if nm -C "$FD" 2>/dev/null | grep __asan_init > /dev/null; then  # no -q: pipefail
     echo "SKIPPED: $FD is built with AddressSanitizer"; exit 0
 fi
 tmp=$(mktemp -d)
