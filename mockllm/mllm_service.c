@@ -859,6 +859,14 @@ int mllm_service_publish(mllm_service *s, int doc, int vi, mllm_time now)
     return 0;
 }
 
+int mllm_service_set_cache_ttl(mllm_service *s, double seconds)
+{
+    if (!(seconds >= 0) || seconds > 86400.0 * 365)
+        return MLLM_EINVAL;
+    s->c.cache_ttl_s = seconds;
+    return 0;
+}
+
 const mllm_controls *mllm_service_controls(const mllm_service *s)
 {
     return &s->c;

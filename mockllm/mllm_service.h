@@ -314,6 +314,10 @@ int mllm_service_refresh(mllm_service *s, mllm_time now);
 int mllm_service_move_alias(mllm_service *s, int fingerprint, mllm_time now);
 int mllm_service_publish(mllm_service *s, int doc, int version_index, mllm_time now);
 const mllm_controls *mllm_service_controls(const mllm_service *s);
+/* Operations' own configuration changes (not trainee levers): the response
+ * cache's time to live in seconds, 0 disables the cache. Returns 0 or
+ * -EINVAL. */
+int mllm_service_set_cache_ttl(mllm_service *s, double seconds);
 /* Reports a config change made from outside the lever set (decoy changes). */
 void mllm_service_note_change(mllm_service *s, mllm_time now, mllm_change_kind kind,
                               const char *text);

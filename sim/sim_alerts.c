@@ -15,6 +15,7 @@ void sim_alerts_init(sim_alerts *al, const sim_scenario *s, sim_alert_fn fn, voi
     for (int i = 0; i < s->nalerts; i++) {
         al->a[i].rule = &s->alerts[i];
         al->a[i].fired_at = SIM_TIME_NEVER;
+        al->a[i].first_fired_at = SIM_TIME_NEVER;
         al->a[i].resolved_at = SIM_TIME_NEVER;
         al->a[i].value = NAN;
     }
@@ -60,6 +61,8 @@ void sim_alerts_eval(sim_alerts *al, const sim_metrics *m, sim_time now)
         if (a->state == SIM_ALERT_PENDING && now - a->pending_since >= r->for_) {
             a->state = SIM_ALERT_FIRING;
             a->fired_at = now;
+            if (a->first_fired_at == SIM_TIME_NEVER)
+                a->first_fired_at = now;
             a->acked = false;
             a->episodes++;
             if (al->fn)

@@ -19,6 +19,7 @@ typedef struct sim_alert {
     sim_alert_state state;
     sim_time pending_since;
     sim_time fired_at;           /* last firing start; SIM_TIME_NEVER if never */
+    sim_time first_fired_at;     /* first firing start; SIM_TIME_NEVER if never */
     sim_time resolved_at;        /* last resolve; SIM_TIME_NEVER if never */
     bool acked;                  /* acknowledged during the current/last episode */
     sim_time acked_at;

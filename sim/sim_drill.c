@@ -567,6 +567,8 @@ static void ev_change(sim_queue *q, void *ctx, uint64_t idx)
                                  c->text[0] ? c->text : "traffic pattern changed");
         break;
     case SIM_CHANGE_CONFIG:
+        if (c->cache_ttl_s >= 0)
+            mllm_service_set_cache_ttl(d->svc, c->cache_ttl_s);
         mllm_service_note_change(d->svc, now, MLLM_CHANGE_CONFIG, c->text);
         break;
     case SIM_CHANGE_KB_UPDATE:
@@ -909,6 +911,12 @@ void sim_drill_result(sim_drill *d, sim_result *r)
     r->onset = d->onset;
     r->detect = r->diagnose = r->resolve = SIM_TIME_NEVER;
     sim_time first_lever = SIM_TIME_NEVER, fix_effect = SIM_TIME_NEVER;
+    /* Reacting to early signs (before users were harmed, after the fault
+     * began) counts as detection at the onset itself. */
+    sim_time fault_start = SIM_TIME_NEVER;
+    for (int i = 0; i < mllm_service_fault_count(d->svc); i++)
+        if (mllm_service_fault(d->svc, i)->start < fault_start)
+            fault_start = mllm_service_fault(d->svc, i)->start;
     bool sym_ok = false;
     uint32_t causes_named = 0;
     for (int i = 0; i < d->nhist; i++) {
@@ -919,8 +927,9 @@ void sim_drill_result(sim_drill *d, sim_result *r)
         switch (h->a.kind) {
         case SIM_ACT_ACK:
         case SIM_ACT_DECLARE:
-            if (after_onset && r->detect == SIM_TIME_NEVER)
-                r->detect = h->requested;
+            if (d->onset != SIM_TIME_NEVER && r->detect == SIM_TIME_NEVER &&
+                fault_start != SIM_TIME_NEVER && h->requested >= fault_start)
+                r->detect = h->requested > d->onset ? h->requested : d->onset;
             break;
         case SIM_ACT_DIAGNOSE: {
             char sym[48] = "", cause[48] = "";
@@ -1111,8 +1120,9 @@ int sim_result_write(const sim_result *r, const sim_scenario *s, const char *pat
 static void print_time(FILE *f, const char *what, double s, sim_time target)
 {
     if (s < 0)
-        fprintf(f, "  %-10s  never           (target %llus)\n", what,
-                (unsigned long long)(target / 1000000u));
+        fprintf(f, "  %-10s   never        (target %llum%02llus)\n", what,
+                (unsigned long long)(target / 60000000u),
+                (unsigned long long)(target / 1000000u % 60));
     else
         fprintf(f, "  %-10s  %4.0fm%02.0fs  %s  (target %llum%02llus)\n", what, floor(s / 60),
                 fmod(s, 60), s * 1e6 <= (double)target ? "ok  " : "late",

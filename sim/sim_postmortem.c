@@ -386,11 +386,20 @@ int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
     const sim_alerts *al = sim_drill_alerts(d);
     sim_time first_alert = SIM_TIME_NEVER;
     for (int i = 0; i < al->n; i++)
-        if (al->a[i].episodes && al->a[i].fired_at < first_alert)
-            first_alert = al->a[i].fired_at; /* last episode's start: good enough */
+        if (al->a[i].first_fired_at < first_alert)
+            first_alert = al->a[i].first_fired_at;
     if (first_alert != SIM_TIME_NEVER)
         from = first_alert > SIM_MIN(10) ? first_alert - SIM_MIN(10) : 0;
+    /* Failing traces from while the incident was on: before the first fix
+     * took effect (after it, what fails is the service's everyday noise). */
     sim_time to = resolve != SIM_TIME_NEVER ? resolve : sim_drill_now(d);
+    const sim_expected *ex = &s->expected;
+    for (int i = 0; i < nh; i++)
+        for (int k = 0; k < ex->nfix; k++)
+            if (h[i].a.kind == ex->fix[k].kind &&
+                (!ex->fix[k].arg[0] || strcasecmp(h[i].a.arg, ex->fix[k].arg) == 0) &&
+                h[i].effective != SIM_TIME_NEVER && h[i].effective < to && h[i].effective > from)
+                to = h[i].effective;
     for (int k = 0; k < rpm->ncases; k++) {
         const sim_trace *t = sim_pm_pick_trace(d, from, to, rpm->cases[k].any_trace);
         if (!t)

@@ -4,7 +4,7 @@
  * range, names are checked against the world, and the pass goes on after a
  * bad field (skipping only the checks that depend on it), so one run reports
  * many errors, each as file:line:col: json.path: message, in file order. The
- * format and its defaults are docs/scenario-format-spec.md; the JSON Schema in
+ * format and its defaults are in scenarios/README.md; the JSON Schema in
  * scenarios/schema/ states the same rules for editors. */
 #include "sim_scenario.h"
 #include "sim_eval.h"
