@@ -55,6 +55,8 @@ struct sim_drill {
     bool postmortem_done, postmortem_eval_ok;
     uint64_t http_ids;      /* ids for requests served outside the traffic */
     char fault_ids[MLLM_MAX_FAULTS][32];
+    sim_trainer_op *ops;    /* trainer operations (inject, clear, decoy) */
+    int nops;
 };
 
 /* ---- logging helpers ------------------------------------------------------------------ */
@@ -602,48 +604,147 @@ static void ev_fault(sim_queue *q, void *ctx, uint64_t arg)
     svc_resched(d);
 }
 
+/* Trainer operations run as events, like trainee actions, so that a replay
+ * that schedules them up front logs them in the same place. */
+enum { OP_INJECT, OP_CLEAR, OP_DECOY };
+
+static void log_inject(sim_drill *d, int fi, const mllm_fault *g)
+{
+    char term[80], param[80];
+    sim_json_escape(g->term, term, sizeof term);
+    sim_json_escape(g->param, param, sizeof param);
+    const mllm_target *t = &g->target;
+    sim_log_line(&d->log,
+                 "{\"type\":\"inject\",\"t\":%llu,\"id\":\"%s\",\"kind\":\"%s\",\"start\":%llu,"
+                 "\"end\":%lld,\"ramp\":%llu,\"fraction\":%.17g,\"region\":%d,\"plan\":%d,"
+                 "\"client\":%d,\"qtype\":%d,\"topic\":%d,\"prompt\":%d,\"model\":%d,"
+                 "\"p_prompt\":%d,\"p_fingerprint\":%d,\"p_topic\":%d,\"p_factor\":%.17g,"
+                 "\"p_docs\":%d,\"p_term\":%s,\"p_param\":%s}",
+                 (unsigned long long)sim_queue_now(d->q), d->fault_ids[fi],
+                 mllm_fault_names[g->kind], (unsigned long long)g->start,
+                 g->end == MLLM_NEVER ? -1ll : (long long)g->end, (unsigned long long)g->ramp,
+                 t->fraction, t->region, t->plan, t->client, t->qtype, t->topic, t->prompt,
+                 t->model, g->prompt, g->fingerprint, g->topic, g->factor, g->docs, term, param);
+}
+
+static void ev_trainer(sim_queue *q, void *ctx, uint64_t idx)
+{
+    sim_drill *d = ctx;
+    sim_trainer_op *op = &d->ops[idx];
+    sim_time now = sim_queue_now(q);
+    switch (op->type) {
+    case OP_INJECT: {
+        mllm_fault g = op->f;
+        sim_time len = g.end == MLLM_NEVER ? 0 : g.end - g.start;
+        if (g.start < now)
+            g.start = now;
+        g.end = op->f.end == MLLM_NEVER ? MLLM_NEVER : g.start + len;
+        int fi = mllm_service_fault_add(d->svc, &g);
+        op->result = fi;
+        if (fi < 0)
+            return;
+        snprintf(d->fault_ids[fi], sizeof d->fault_ids[fi], "%s", op->id[0] ? op->id : "live");
+        log_inject(d, fi, &g);
+        sim_queue_push(q, g.start, PRIO_FAULT, ev_fault, d, (uint64_t)fi << 1, NULL);
+        if (g.end != MLLM_NEVER && g.end <= d->sc->duration)
+            sim_queue_push(q, g.end, PRIO_FAULT, ev_fault, d, ((uint64_t)fi << 1) | 1, NULL);
+        svc_resched(d);
+        break;
+    }
+    case OP_CLEAR:
+        op->result = mllm_service_fault_clear(d->svc, op->index, now);
+        if (op->result == 0)
+            sim_log_line(&d->log,
+                         "{\"type\":\"fault\",\"t\":%llu,\"id\":\"%s\",\"kind\":\"%s\","
+                         "\"event\":\"cleared\",\"index\":%d}",
+                         (unsigned long long)now, d->fault_ids[op->index],
+                         mllm_fault_names[mllm_service_fault(d->svc, op->index)->kind], op->index);
+        break;
+    case OP_DECOY: {
+        char text[420];
+        sim_json_escape(op->text, text, sizeof text);
+        sim_log_line(&d->log, "{\"type\":\"decoy\",\"t\":%llu,\"text\":%s}",
+                     (unsigned long long)now, text);
+        d->applying_decoy = true;
+        mllm_service_note_change(d->svc, now, MLLM_CHANGE_CONFIG, op->text);
+        d->applying_decoy = false;
+        op->result = 0;
+        break;
+    }
+    default:
+        break;
+    }
+    sim_log_flush(&d->log, true); /* a trainer's move is as precious as a trainee's */
+}
+
+static sim_trainer_op *new_op(sim_drill *d, int type, sim_time t)
+{
+    if (d->nops >= SIM_MAX_TRAINER_OPS || d->finished)
+        return NULL;
+    sim_trainer_op *op = &d->ops[d->nops];
+    memset(op, 0, sizeof *op);
+    op->type = type;
+    op->t = t < sim_queue_now(d->q) ? sim_queue_now(d->q) : t;
+    op->result = -EINVAL;
+    if (sim_queue_push(d->q, op->t, PRIO_REQUEST, ev_trainer, d, (uint64_t)d->nops, NULL) != 0)
+        return NULL;
+    d->nops++;
+    return op;
+}
+
+int sim_drill_inject_at(sim_drill *d, sim_time t, const mllm_fault *f, const char *id)
+{
+    sim_trainer_op *op = new_op(d, OP_INJECT, t);
+    if (!op)
+        return -ENOMEM;
+    op->f = *f;
+    snprintf(op->id, sizeof op->id, "%s", id ? id : "");
+    return 0;
+}
+
+int sim_drill_clear_fault_at(sim_drill *d, sim_time t, int index)
+{
+    if (index < 0 || index >= mllm_service_fault_count(d->svc) + d->nops)
+        return -ENOENT;
+    sim_trainer_op *op = new_op(d, OP_CLEAR, t);
+    if (!op)
+        return -ENOMEM;
+    op->index = index;
+    return 0;
+}
+
+int sim_drill_decoy_at(sim_drill *d, sim_time t, const char *text)
+{
+    sim_trainer_op *op = new_op(d, OP_DECOY, t);
+    if (!op)
+        return -ENOMEM;
+    snprintf(op->text, sizeof op->text, "%s", text ? text : "");
+    return 0;
+}
+
+/* Runs a just-scheduled trainer op now and returns its result. */
+static int run_op(sim_drill *d, int rc)
+{
+    if (rc != 0)
+        return rc;
+    sim_trainer_op *op = &d->ops[d->nops - 1];
+    sim_drill_run_until(d, op->t);
+    return op->result;
+}
+
 int sim_drill_inject(sim_drill *d, const mllm_fault *f, const char *id)
 {
-    mllm_fault g = *f;
-    sim_time now = sim_queue_now(d->q) + 1;
-    sim_time len = f->end == MLLM_NEVER ? 0 : f->end - f->start;
-    if (g.start < now)
-        g.start = now;
-    g.end = f->end == MLLM_NEVER ? MLLM_NEVER : g.start + len;
-    int fi = mllm_service_fault_add(d->svc, &g);
-    if (fi < 0)
-        return fi;
-    snprintf(d->fault_ids[fi], sizeof d->fault_ids[fi], "%s", id && *id ? id : "live");
-    sim_queue_push(d->q, g.start, PRIO_FAULT, ev_fault, d, (uint64_t)fi << 1, NULL);
-    if (g.end != MLLM_NEVER && g.end <= d->sc->duration)
-        sim_queue_push(d->q, g.end, PRIO_FAULT, ev_fault, d, ((uint64_t)fi << 1) | 1, NULL);
-    char kind[64];
-    snprintf(kind, sizeof kind, "%s", mllm_fault_names[g.kind]);
-    sim_log_line(&d->log, "{\"type\":\"inject\",\"t\":%llu,\"id\":\"%s\",\"kind\":\"%s\"}",
-                 (unsigned long long)sim_queue_now(d->q), d->fault_ids[fi], kind);
-    svc_resched(d);
-    return fi;
+    return run_op(d, sim_drill_inject_at(d, sim_queue_now(d->q) + 1, f, id));
 }
 
 int sim_drill_clear_fault(sim_drill *d, int index)
 {
-    sim_time now = sim_queue_now(d->q);
-    int rc = mllm_service_fault_clear(d->svc, index, now);
-    if (rc == 0)
-        sim_log_line(&d->log,
-                     "{\"type\":\"fault\",\"t\":%llu,\"id\":\"%s\",\"kind\":\"%s\","
-                     "\"event\":\"cleared\"}",
-                     (unsigned long long)now, d->fault_ids[index],
-                     mllm_fault_names[mllm_service_fault(d->svc, index)->kind]);
-    return rc;
+    return run_op(d, sim_drill_clear_fault_at(d, sim_queue_now(d->q) + 1, index));
 }
 
 int sim_drill_decoy(sim_drill *d, const char *text)
 {
-    d->applying_decoy = true;
-    mllm_service_note_change(d->svc, sim_queue_now(d->q), MLLM_CHANGE_CONFIG, text);
-    d->applying_decoy = false;
-    return 0;
+    return run_op(d, sim_drill_decoy_at(d, sim_queue_now(d->q) + 1, text));
 }
 
 /* ---- construction --------------------------------------------------------------------- */
@@ -679,10 +780,11 @@ sim_drill *sim_drill_new(const sim_scenario *s, const mllm_world *w, const sim_d
     d->m = malloc(sizeof *d->m);
     d->hist = calloc(SIM_MAX_HISTORY, sizeof *d->hist);
     d->changes = calloc(SIM_MAX_CHANGELOG, sizeof *d->changes);
+    d->ops = calloc(SIM_MAX_TRAINER_OPS, sizeof *d->ops);
     d->nslots = (size_t)(s->duration / TICK) + 1;
     d->harm10 = calloc(d->nslots, sizeof *d->harm10);
     d->blunt10 = calloc(d->nslots, 1);
-    if (!d->q || !d->m || !d->hist || !d->changes || !d->harm10 || !d->blunt10)
+    if (!d->q || !d->m || !d->hist || !d->changes || !d->ops || !d->harm10 || !d->blunt10)
         goto err_nomem;
     if (sim_traces_init(&d->traces) != 0 || sim_traffic_init(&d->tr, s, w) != 0)
         goto err_nomem;
@@ -753,6 +855,7 @@ void sim_drill_free(sim_drill *d)
     free(d->m);
     free(d->hist);
     free(d->changes);
+    free(d->ops);
     free(d->harm10);
     free(d->blunt10);
     free(d);

@@ -105,12 +105,30 @@ long sim_drill_act(sim_drill *d, const sim_action_spec *a, const char *by, char 
 long sim_drill_act_at(sim_drill *d, sim_time t, const sim_action_spec *a, const char *by,
                       char *err, size_t errlen);
 
+#define SIM_MAX_TRAINER_OPS 128
+
+typedef struct sim_trainer_op {
+    int type;          /* inject, clear, decoy */
+    sim_time t;        /* when it runs */
+    mllm_fault f;      /* inject: the fault (start < t means t) */
+    char id[32];       /* inject: the fault's id */
+    int index;         /* clear: the fault index */
+    char text[200];    /* decoy: what the change log shows */
+    int result;        /* fault index, 0, or a negative error once run */
+} sim_trainer_op;
+
 /* Trainer: injects a fault live (copied; starts at max(f->start, now)), or
- * clears one. Returns the fault index or a negative error. */
+ * clears one; each is logged with everything a replay needs. Returns the
+ * fault index or a negative error. */
 int sim_drill_inject(sim_drill *d, const mllm_fault *f, const char *id);
 int sim_drill_clear_fault(sim_drill *d, int index);
 /* Trainer: a decoy change shown in the change log now. */
 int sim_drill_decoy(sim_drill *d, const char *text);
+/* The same, scheduled at an explicit time >= now (replay and resume).
+ * Return 0 or a negative error; the effect happens when the clock gets there. */
+int sim_drill_inject_at(sim_drill *d, sim_time t, const mllm_fault *f, const char *id);
+int sim_drill_clear_fault_at(sim_drill *d, sim_time t, int index);
+int sim_drill_decoy_at(sim_drill *d, sim_time t, const char *text);
 
 /* Serves one request outside the traffic (HTTP clients, reproduce). It is
  * recorded in metrics and traces like any other. */

@@ -163,13 +163,72 @@ static int read_log(const char *path, log_info *li)
     return 0;
 }
 
-/* Re-requests the logged trainee and trainer actions at their times. */
+static int geti(const cJSON *j, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItem(j, k);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+}
+
+/* Re-schedules a logged trainer operation (inject, clear, decoy). Returns 1
+ * when the line was one. */
+static int reinject_trainer_op(sim_drill *d, const cJSON *j, const char *type, sim_time t)
+{
+    if (strcmp(type, "inject") == 0) {
+        mllm_fault f;
+        memset(&f, 0, sizeof f);
+        const cJSON *kind = cJSON_GetObjectItem(j, "kind");
+        int k = cJSON_IsString(kind) ? mllm_name_index(mllm_fault_names, kind->valuestring) : -1;
+        if (k < 0)
+            return 0;
+        f.kind = (mllm_fault_kind)k;
+        double end = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "end"));
+        f.start = (sim_time)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "start"));
+        f.end = end < 0 ? MLLM_NEVER : (sim_time)end;
+        f.ramp = (sim_time)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "ramp"));
+        f.target.fraction = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "fraction"));
+        f.target.region = geti(j, "region");
+        f.target.plan = geti(j, "plan");
+        f.target.client = geti(j, "client");
+        f.target.qtype = geti(j, "qtype");
+        f.target.topic = geti(j, "topic");
+        f.target.prompt = geti(j, "prompt");
+        f.target.model = geti(j, "model");
+        f.prompt = geti(j, "p_prompt");
+        f.fingerprint = geti(j, "p_fingerprint");
+        f.topic = geti(j, "p_topic");
+        f.factor = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "p_factor"));
+        f.docs = geti(j, "p_docs");
+        const cJSON *term = cJSON_GetObjectItem(j, "p_term"), *param = cJSON_GetObjectItem(j, "p_param");
+        const cJSON *id = cJSON_GetObjectItem(j, "id");
+        snprintf(f.term, sizeof f.term, "%s", cJSON_IsString(term) ? term->valuestring : "");
+        snprintf(f.param, sizeof f.param, "%s", cJSON_IsString(param) ? param->valuestring : "");
+        return sim_drill_inject_at(d, t, &f, cJSON_IsString(id) ? id->valuestring : "") == 0;
+    }
+    if (strcmp(type, "fault") == 0) {
+        const cJSON *ev = cJSON_GetObjectItem(j, "event");
+        if (cJSON_IsString(ev) && strcmp(ev->valuestring, "cleared") == 0 && geti(j, "index") >= 0)
+            return sim_drill_clear_fault_at(d, t, geti(j, "index")) == 0;
+        return 0;
+    }
+    if (strcmp(type, "decoy") == 0) {
+        const cJSON *text = cJSON_GetObjectItem(j, "text");
+        return cJSON_IsString(text) && sim_drill_decoy_at(d, t, text->valuestring) == 0;
+    }
+    return 0;
+}
+
+/* Re-requests the logged trainee actions and trainer operations at their
+ * times. (Requests served over HTTP change the service too and are not in the
+ * log: a drill that served them does not replay exactly.) */
 static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *w)
 {
     int n = 0;
     for (long i = 0; i < li->n; i++) {
         cJSON *j = cJSON_Parse(li->lines[i]);
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
+        const cJSON *tt = cJSON_GetObjectItem(j, "t");
+        if (cJSON_IsString(ty) && cJSON_IsNumber(tt))
+            n += reinject_trainer_op(d, j, ty->valuestring, (sim_time)tt->valuedouble);
         const cJSON *ev = cJSON_GetObjectItem(j, "event");
         const cJSON *by = cJSON_GetObjectItem(j, "by");
         const cJSON *t = cJSON_GetObjectItem(j, "t");

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -113,6 +114,49 @@ static void live_actions_replayed_at_their_times_give_the_same_log(void **state)
     sim_drill_log_digest(d, replay);
     sim_drill_free(d);
     assert_string_equal(live, replay);
+}
+
+static mllm_fault live_fault(void)
+{
+    mllm_fault f;
+    memset(&f, 0, sizeof f);
+    f.kind = MLLM_FAULT_PROVIDER_SLOWDOWN;
+    mllm_target_any(&f.target);
+    f.target.fraction = 0.5;
+    f.factor = 6;
+    f.end = SIM_MIN(8);
+    f.prompt = f.fingerprint = f.topic = -1;
+    return f;
+}
+
+static void trainer_operations_replay_from_the_log(void **state)
+{
+    (void)state;
+    const char *logp = FIREDRILL_BUILD_DIR "/test_drill_trainer.jsonl";
+    char err[256], live[65];
+    sim_drill_opts o = {.log_path = logp,
+                        .scenario_path = FIREDRILL_DATA_DIR "/scenarios/friendly-prompt.json"};
+    sim_drill *d = sim_drill_new(S, W, &o, err, sizeof err);
+    assert_non_null(d);
+    sim_drill_run_until(d, SIM_MIN(3) + SIM_MS(77));
+    mllm_fault f = live_fault();
+    int fi = sim_drill_inject(d, &f, "trainer-slow");
+    assert_true(fi >= 1); /* the scenario's own fault is 0 */
+    assert_true(mllm_service_fault_active(sim_drill_service(d), fi, sim_drill_now(d) + SIM_SEC(1)));
+    sim_drill_run_until(d, SIM_MIN(5));
+    assert_int_equal(sim_drill_decoy(d, "feature flag search.v2 at 50%"), 0);
+    sim_drill_run_until(d, SIM_MIN(6));
+    assert_int_equal(sim_drill_clear_fault(d, fi), 0);
+    assert_false(mllm_service_fault_active(sim_drill_service(d), fi, sim_drill_now(d) + 1));
+    assert_true(sim_drill_clear_fault(d, 99) < 0);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, live);
+    sim_drill_free(d);
+    /* The command line reads the log back and must rebuild it byte for byte. */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "FIREDRILL_DATA_DIR=%s %s/firedrill replay %s > /dev/null",
+             FIREDRILL_DATA_DIR, FIREDRILL_BUILD_DIR, logp);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void trainee_levers_never_change_the_traffic(void **state)
@@ -235,6 +279,7 @@ int main(void)
         cmocka_unit_test(a_different_seed_gives_a_different_log),
         cmocka_unit_test(live_actions_replayed_at_their_times_give_the_same_log),
         cmocka_unit_test(trainee_levers_never_change_the_traffic),
+        cmocka_unit_test(trainer_operations_replay_from_the_log),
         cmocka_unit_test(untreated_drill_shows_the_symptom_and_the_responder_contains_it),
         cmocka_unit_test(kill_switch_waits_for_approval_then_applies),
         cmocka_unit_test(bad_actions_are_refused_with_a_message),
