@@ -155,6 +155,7 @@ int gui_pm_add_trace(gui_pm *pm, const sim_drill *d, const sim_trace *t)
     c->client = t->req.client;
     c->history_tokens = t->req.history_tokens;
     c->structured = t->req.structured;
+    c->at = t->req.t;
     c->status = t->resp.status;
     c->refusal = t->resp.refusal;
     c->latency_us = t->resp.latency_us;
@@ -270,6 +271,11 @@ int gui_pm_write(const gui_pm *pm, const sim_scenario *sc, const mllm_world *w, 
         cJSON_AddStringToObject(o, "client", mllm_client_names[c->client]);
         cJSON_AddNumberToObject(o, "history_tokens", c->history_tokens);
         cJSON_AddBoolToObject(o, "structured", c->structured);
+        cJSON *pv = cJSON_AddObjectToObject(o, "provenance");
+        cJSON_AddStringToObject(pv, "drill", sc->id);
+        cJSON_AddNumberToObject(pv, "seed", (double)sc->seed);
+        cJSON_AddNumberToObject(pv, "at_s", (double)c->at / 1e6);
+        cJSON_AddStringToObject(pv, "created_by", "trainee");
         cJSON *as = cJSON_AddArrayToObject(o, "assertions");
         for (int k = 0; k < c->nfacts; k++)
             if (c->use_fact[k]) {

@@ -40,6 +40,7 @@ typedef struct gui_pm_case {
     int region, plan, client;
     int history_tokens; /* conversation length of the request */
     bool structured;    /* JSON output asked for */
+    sim_time at;        /* when the traced request failed: the eval check runs then */
     int nfacts;
     int fact[MLLM_MAX_QUERY_FACTS]; /* world fact ids of the catalogue query */
     bool use_fact[MLLM_MAX_QUERY_FACTS];

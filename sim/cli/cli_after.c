@@ -144,8 +144,18 @@ int cli_postmortem(int argc, char **argv)
         if (pm.scenario[0] && strcmp(pm.scenario, s->id) != 0)
             fprintf(stderr, "firedrill postmortem: warning: %s is for scenario %s, the log is %s\n",
                     answers, pm.scenario, s->id);
+        /* A case that does not say when its request failed (a hand-written
+         * one) is checked 5 minutes into the incident. */
+        sim_time dflt = s->nfaults ? s->faults[0].f.start + s->faults[0].f.ramp : 0;
+        sim_pm_timeline *tl = malloc(sizeof *tl);
+        if (tl && sim_pm_timeline_read(lines, n, s, tl) == 0 && tl->onset != SIM_TIME_NEVER)
+            dflt = tl->onset;
+        free(tl);
+        dflt += SIM_MIN(5);
         for (int i = 0; i < pm.cases.n && i < 64; i++) {
-            const sim_eval_case *c = &pm.cases.cases[i];
+            sim_eval_case *c = &pm.cases.cases[i];
+            if (c->at == 0)
+                c->at = dflt < s->duration ? dflt : s->duration;
             checks[i].proves = sim_eval_proves(s, w, c->at, c, &checks[i].faulty,
                                                &checks[i].healthy);
         }
