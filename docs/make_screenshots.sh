@@ -38,6 +38,12 @@ shot scorecard 40m scorecard        # resolved at 23m30s by the reference respon
 shot postmortem 40m postmortem
 shot trainer 20m trainer --trainer
 shot help 15m help
+
+# The debrief plot of the default drill, from its event log and result.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bin" run "$scenario" --log "$tmp/drill.jsonl" --out "$tmp/result.json" -q
+"$bin" debrief "$tmp/drill.jsonl" --result "$tmp/result.json" --out "$out/debrief.png" --size 1600x1000
 shot dashboard-1280x800 15m dashboard --size 1280x800
 shot dashboard-1920x1080 15m dashboard --size 1920x1080
 echo "make_screenshots.sh: wrote $(ls "$out"/*.png | wc -l) images to $out/" >&2

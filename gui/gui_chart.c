@@ -131,7 +131,8 @@ static void draw_series(gui_ctx *c, const gui_chart *ch, const gui_series *s, gu
 {
     gui_point pts[RUN];
     int np = 0;
-    double xs = p.w / (ch->x_max - ch->x_min), ys = p.h / (y1 - y0);
+    /* The same time-to-x mapping as gui_chart_x_of: series and markers line up. */
+    double xs = (p.w - 1) / (ch->x_max - ch->x_min), ys = p.h / (y1 - y0);
     for (int i = 0; i <= s->n; i++) {
         double v = i < s->n ? s->v[i] : NAN;
         double t = ch->t0 + i * ch->dt;
@@ -165,20 +166,97 @@ static void draw_series(gui_ctx *c, const gui_chart *ch, const gui_series *s, gu
     }
 }
 
+/* Where the parts of a chart go in r: the one computation gui_chart_draw and
+ * gui_chart_plot_rect share, so that what a caller is told is what is drawn. */
+typedef struct chart_geo {
+    gui_rect in;         /* inside the padding */
+    gui_rect head;       /* title, value, badge */
+    gui_rect legend;     /* h == 0: no legend */
+    gui_rect p;          /* the plot */
+    double y0, y1, step; /* value range and tick step */
+    int lw;              /* width of the y-axis labels */
+    bool ok;             /* false: too small to draw axes */
+} chart_geo;
+
+static int axis_label_width(gui_ctx *c, const gui_chart *ch, double y0, double y1, double step)
+{
+    char lab[32];
+    int lw = 0;
+    for (double v = ceil(y0 / step) * step; v <= y1 + 1e-9; v += step) {
+        gui_fmt_value(lab, sizeof lab, v, ch->fmt);
+        int w = gui_text_width(c, GUI_FONT_SMALL, lab, -1);
+        lw = w > lw ? w : lw;
+    }
+    return lw;
+}
+
+static void chart_geometry(gui_ctx *c, gui_rect r, const gui_chart *ch, chart_geo *g)
+{
+    const gui_style *st = gui_style_of(c);
+    int fs = gui_font_height(c, GUI_FONT_SMALL), fb = gui_font_height(c, GUI_FONT_BOLD);
+    memset(g, 0, sizeof *g);
+    g->in = gui_inset(r, st->pad);
+    if (g->in.w < 40 || g->in.h < 40)
+        return;
+    gui_rect in = g->in;
+    g->head = gui_cut_top(&in, fb + 4);
+    if (ch->nseries > 1)
+        g->legend = gui_cut_top(&in, fs + 2);
+    g->y0 = ch->y_min;
+    g->y1 = ch->y_max;
+    if (!(g->y1 > g->y0))
+        data_range(ch, &g->y0, &g->y1);
+    g->step = nice_step(g->y1 - g->y0, in.h > 160 ? 4 : 3);
+    g->lw = axis_label_width(c, ch, g->y0, g->y1, g->step);
+    if (ch->axis_w > g->lw)
+        g->lw = ch->axis_w;
+    g->p = in;
+    gui_cut_left(&g->p, g->lw + 6);
+    gui_cut_bottom(&g->p, fs + 4);
+    gui_cut_right(&g->p, 4);
+    gui_cut_top(&g->p, fs / 2);
+    g->ok = g->p.w >= 20 && g->p.h >= 20 && ch->x_max > ch->x_min;
+}
+
+int gui_chart_axis_width(gui_ctx *c, gui_rect r, const gui_chart *ch)
+{
+    gui_chart probe = *ch;
+    probe.axis_w = 0;
+    chart_geo g;
+    chart_geometry(c, r, &probe, &g);
+    return g.lw;
+}
+
+gui_rect gui_chart_plot_rect(gui_ctx *c, gui_rect r, const gui_chart *ch)
+{
+    chart_geo g;
+    chart_geometry(c, r, ch, &g);
+    return g.ok ? g.p : (gui_rect){0, 0, 0, 0};
+}
+
+int gui_chart_x_of(gui_rect plot, double x_min, double x_max, double t)
+{
+    if (!(x_max > x_min))
+        return plot.x;
+    return plot.x + (int)((t - x_min) / (x_max - x_min) * (plot.w - 1));
+}
+
 void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch)
 {
     const gui_theme *t = gui_theme_of(c);
     const gui_style *st = gui_style_of(c);
-    int fs = gui_font_height(c, GUI_FONT_SMALL), fb = gui_font_height(c, GUI_FONT_BOLD);
+    int fs = gui_font_height(c, GUI_FONT_SMALL);
     gui_id id = gui_id_of(c, ch->id ? ch->id : ch->title);
     gui_draw_rect(c, r, t->panel);
     gui_draw_box(c, r, ch->badge ? ch->badge_color : t->border);
-    gui_rect in = gui_inset(r, st->pad);
+    chart_geo g;
+    chart_geometry(c, r, ch, &g);
+    gui_rect in = g.in;
     if (in.w < 40 || in.h < 40)
         return;
 
     /* Header: title, current value, badge, legend. */
-    gui_rect head = gui_cut_top(&in, fb + 4);
+    gui_rect head = g.head;
     int tw = gui_text_width(c, GUI_FONT_BOLD, ch->title, -1);
     gui_draw_text(c, GUI_FONT_BOLD, head.x, head.y, t->text, ch->title, -1);
     gui_tooltip(c, id ^ 0x77u, (gui_rect){head.x, head.y, tw, head.h}, ch->tip);
@@ -195,8 +273,8 @@ void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch)
         gui_draw_text_in(c, GUI_FONT_SMALL, br, (gui_color){255, 255, 255, 255}, ch->badge,
                          GUI_ALIGN_CENTER);
     }
-    if (ch->nseries > 1) {
-        gui_rect lg = gui_cut_top(&in, fs + 2);
+    if (g.legend.h > 0) {
+        gui_rect lg = g.legend;
         int lx = lg.x;
         for (int s = 0; s < ch->nseries; s++) {
             const char *nm = ch->series[s].name ? ch->series[s].name : "";
@@ -207,23 +285,11 @@ void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch)
     }
 
     /* Axes. */
-    double y0 = ch->y_min, y1 = ch->y_max;
-    if (!(y1 > y0))
-        data_range(ch, &y0, &y1);
-    double ystep = nice_step(y1 - y0, in.h > 160 ? 4 : 3);
+    double y0 = g.y0, y1 = g.y1, ystep = g.step;
     char lab[32];
-    int lw = 0;
-    for (double v = ceil(y0 / ystep) * ystep; v <= y1 + 1e-9; v += ystep) {
-        gui_fmt_value(lab, sizeof lab, v, ch->fmt);
-        int w = gui_text_width(c, GUI_FONT_SMALL, lab, -1);
-        lw = w > lw ? w : lw;
-    }
-    gui_rect p = in;
-    gui_cut_left(&p, lw + 6);
-    gui_cut_bottom(&p, fs + 4);
-    gui_cut_right(&p, 4);
-    gui_cut_top(&p, fs / 2);
-    if (p.w < 20 || p.h < 20 || !(ch->x_max > ch->x_min))
+    int lw = g.lw;
+    gui_rect p = g.p;
+    if (!g.ok)
         return;
     /* The plot shares the card colour: another full fill would cost the software
        renderer a screen-sized write per frame. */
@@ -237,7 +303,7 @@ void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch)
     double xrange = ch->x_max - ch->x_min;
     double xstep = time_step(xrange, p.w);
     for (double tt = ceil(ch->x_min / xstep) * xstep; tt <= ch->x_max + 1e-9; tt += xstep) {
-        int xx = p.x + (int)((tt - ch->x_min) / xrange * (p.w - 1));
+        int xx = gui_chart_x_of(p, ch->x_min, ch->x_max, tt);
         gui_draw_rect(c, (gui_rect){xx, p.y, 1, p.h}, t->raised);
         gui_draw_rect(c, (gui_rect){xx, p.y + p.h, 1, 3}, t->faint);
         fmt_time_tick(lab, sizeof lab, tt);
@@ -260,7 +326,7 @@ void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch)
         const gui_marker *m = &ch->markers[i];
         if (m->t < ch->x_min || m->t > ch->x_max)
             continue;
-        int xx = p.x + (int)((m->t - ch->x_min) / xrange * (p.w - 1));
+        int xx = gui_chart_x_of(p, ch->x_min, ch->x_max, m->t);
         gui_color col = m->color;
         col.a = 200;
         if (m->dashed)

@@ -67,10 +67,24 @@ typedef struct gui_chart {
     int nmarkers;
     const gui_marker *markers;
     double y_min, y_max; /* y_max <= y_min: automatic, from 0 */
+    int axis_w;          /* least width of the y-axis labels (0: what they need); charts
+                            stacked over one time axis give the same value, so that their
+                            plots line up (see gui_chart_axis_width) */
 } gui_chart;
 
 /* Draws the chart in r. */
 void gui_chart_draw(gui_ctx *c, gui_rect r, const gui_chart *ch);
+
+/* Geometry, for callers that draw beside a chart or stack several over one
+ * time axis. All three measure exactly as gui_chart_draw(c, r, ch) draws. */
+/* Width the chart's y-axis labels need in r (ignoring ch->axis_w). */
+int gui_chart_axis_width(gui_ctx *c, gui_rect r, const gui_chart *ch);
+/* The plot area inside r: where series, thresholds and markers are drawn
+ * (w == 0 when r is too small for axes). */
+gui_rect gui_chart_plot_rect(gui_ctx *c, gui_rect r, const gui_chart *ch);
+/* The pixel column of drill time t (seconds) in a plot showing [x_min, x_max]:
+ * where a marker at t and a time tick at t are drawn. */
+int gui_chart_x_of(gui_rect plot, double x_min, double x_max, double t);
 
 /* Formats v in a gui_vfmt ("—" for NaN). */
 void gui_fmt_value(char *buf, size_t n, double v, int fmt);

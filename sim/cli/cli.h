@@ -48,6 +48,7 @@ int cli_write_postmortem(const char *log_path, const sim_scenario *s, const mllm
 int cli_run(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_postmortem(int argc, char **argv);
+int cli_debrief(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_replay(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct {
     {"list", cli_list, "list the scenarios"},
     {"new", cli_new, "write a new scenario and its reference responder from templates"},
     {"postmortem", cli_postmortem, "write a drill's post-mortem (Markdown) from its event log"},
+    {"debrief", cli_debrief, "draw a drill's debrief plot (PNG) from its event log"},
     {"eval", cli_eval, "run an eval set against the service, healthy or faulty"},
     {"report", cli_report, "leaderboard and response-time distributions over result files"},
     {"serve", cli_serve, "serve the simulated service over HTTP (OpenAI-compatible)"},
