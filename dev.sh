@@ -3,7 +3,8 @@
 #   ./dev.sh run [ARGS...]  install what is missing, build into build/, run the default drill
 #                           (the GUI where a display exists, a headless summary otherwise)
 #   ./dev.sh test           install what is missing, build, run every test; then the same
-#                           suite built with AddressSanitizer + UBSan into build-asan/
+#                           suite built with AddressSanitizer + UBSan into build-asan/, and
+#                           a short run of the libFuzzer targets built with clang into build-fuzz/
 #   ./dev.sh deps | build   just those steps
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config clang libuv1-dev libcjson-dev libhttp-parser-dev
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcmocka-dev fonts-dejavu-core
           python3 python3-jsonschema python3-simpy sqlite3 libsqlite3-dev curl nodejs npm
-          wrk nginx-light xvfb xauth valgrind)
+          wrk nginx-light xvfb xauth valgrind libclang-rt-14-dev)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 deps() {
@@ -57,6 +58,10 @@ test)
     (cd build && ctest --output-on-failure -j "$JOBS")
     build build-asan -DFIREDRILL_SANITIZE=ON -DFIREDRILL_BENCH=OFF
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS")
+    # libFuzzer targets (clang): the saved crash inputs, then 15 s of each target on seeds
+    # built from the repository (tests/fuzz/README.md).
+    CC=clang build build-fuzz -DFIREDRILL_FUZZ=ON -DFIREDRILL_GUI=OFF -DFIREDRILL_BENCH=OFF
+    (cd build-fuzz && ctest --output-on-failure -R '^(test_fuzz_regressions|it_fuzz_smoke)$')
     ;;
 *) echo "usage: ./dev.sh run [firedrill run args] | test | deps | build" >&2; exit 2 ;;
 esac

@@ -114,6 +114,30 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
     return len;
 }
 
+/* Returns the offset of the first control character JSON forbids, or len:
+ * any byte below 0x20 inside a string, and any but tab, LF and CR outside.
+ * cJSON takes both (it skips every byte up to 0x20 as whitespace), but other
+ * JSON tools, the schema checker among them, reject such files, and the path
+ * locator would not see through them. Sets *in_string for the message. */
+static size_t json_control_at(const char *s, size_t len, bool *in_string)
+{
+    bool in = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (in && c == '\\' && i + 1 < len) {
+            c = (unsigned char)s[++i]; /* the escaped character: a control one is bad too */
+        } else if (c == '"') {
+            in = !in;
+            continue;
+        }
+        if (c < 0x20 && (in || (c != '\t' && c != '\n' && c != '\r'))) {
+            *in_string = in;
+            return i;
+        }
+    }
+    return len;
+}
+
 /* A tiny forward-only walker over JSON text, used to find paths. It trusts
  * that the text already parsed with cJSON. */
 typedef struct walker {
@@ -166,7 +190,9 @@ static bool w_skip_value(walker *w)
             w->i++;
             continue;
         } else {
-            while (w->i < w->len && !strchr(",]} \t\r\n", w->s[w->i]))
+            /* A scalar. NUL is no delimiter (strchr would find the terminator):
+             * on text that did not parse, stopping there never advanced. */
+            while (w->i < w->len && (w->s[w->i] == '\0' || !strchr(",]} \t\r\n", w->s[w->i])))
                 w->i++;
         }
         if (depth > 0)
@@ -199,7 +225,8 @@ bool mllm_json_locate(const char *text, size_t len, const char *path, int *line,
     w_ws(&w);
     size_t best = w.i;
     const char *p = path ? path : "";
-    if (*p == '$')
+    /* "$" alone (or before "." / "[") is the root; "$schema" is a root field. */
+    if (p[0] == '$' && (p[1] == '\0' || p[1] == '.' || p[1] == '['))
         p++;
     bool found = true;
     int depth = 0;
@@ -305,6 +332,16 @@ int mllm_jdoc_parse(mllm_jdoc *doc, const char *name, const char *text, size_t l
     if (bad < len) {
         offset_to_linecol(doc->text, bad, &line, &col);
         mllm_diags_add(diags, doc->name, line, col, "$", "invalid UTF-8 (byte 0x%02x)",
+                       (unsigned char)text[bad]);
+        return -EINVAL;
+    }
+    bool in_string = false;
+    bad = json_control_at(text, len, &in_string);
+    if (bad < len) {
+        offset_to_linecol(doc->text, bad, &line, &col);
+        mllm_diags_add(diags, doc->name, line, col, "$",
+                       in_string ? "invalid JSON: control character 0x%02x in a string (escape it)"
+                                 : "invalid JSON: control character 0x%02x outside a string",
                        (unsigned char)text[bad]);
         return -EINVAL;
     }

@@ -467,6 +467,8 @@ static bool load_catalogue(mllm_world *w, const char *file, mllm_diags *diags)
         mq->answerable = answerable;
         mq->weight = (int)weight;
         const cJSON *paras = mllm_jr_array(&r, jq, p, "paraphrases", false);
+        if (!paras && cJSON_GetObjectItemCaseSensitive(jq, "paraphrases"))
+            goto out; /* not an array: reported */
         int np = paras ? cJSON_GetArraySize(paras) : 0;
         mq->texts = calloc((size_t)np + 1, sizeof *mq->texts);
         if (!mq->texts)
@@ -484,6 +486,8 @@ static bool load_catalogue(mllm_world *w, const char *file, mllm_diags *diags)
             mq->texts[mq->ntexts++] = xstrdup(t->valuestring);
         }
         const cJSON *facts = mllm_jr_array(&r, jq, p, "facts", false);
+        if (!facts && cJSON_GetObjectItemCaseSensitive(jq, "facts"))
+            goto out;
         k = 0;
         for (const cJSON *f = facts ? facts->child : NULL; f; f = f->next, k++) {
             char fp[192];
@@ -577,6 +581,8 @@ static bool load_prompts(mllm_world *w, const char *file, mllm_diags *diags)
             goto out;
         }
         const cJSON *rules = mllm_jr_object(&r, jp, p, "rules", false);
+        if (!rules && cJSON_GetObjectItemCaseSensitive(jp, "rules"))
+            goto out; /* not an object: reported */
         mllm_path(q, sizeof q, p, "rules", 0);
         if (rules && (!mllm_jr_known_keys(&r, rules, q, rkeys) ||
                       !mllm_jr_bool(&r, rules, q, "answer_from_context", false, &afc) ||
@@ -715,6 +721,11 @@ static bool load_models(mllm_world *w, const char *file, mllm_diags *diags)
             goto out;
         }
         m->role = (mllm_role)ri;
+        /* Counted from here on, so that mllm_world_free releases what a bad
+         * version below leaves behind. */
+        m->id = xstrdup(id);
+        m->refusal_policy = xstrdup(policy);
+        w->nmodels++;
         const cJSON *vers = mllm_jr_array(&r, jm, p, "versions", true);
         if (!vers)
             goto out;
@@ -743,9 +754,6 @@ static bool load_models(mllm_world *w, const char *file, mllm_diags *diags)
             mllm_jdoc_error(&doc, diags, q, "a model needs at least one version");
             goto out;
         }
-        m->id = xstrdup(id);
-        m->refusal_policy = xstrdup(policy);
-        w->nmodels++;
     }
     for (int role = 0; role < 3; role++)
         if (mllm_world_model_role(w, (mllm_role)role) < 0) {

@@ -95,6 +95,21 @@ static int segment(mllm_jr *r, const cJSON *obj, const char *path, const char *k
     return 0;
 }
 
+/* Copies a string that must fit whole. Cutting it short could split a UTF-8
+ * sequence, and the set is rewritten on every append and must load again. */
+static bool copy_whole(mllm_jr *r, const char *path, const char *key, const char *s, char *dst,
+                       size_t n)
+{
+    size_t len = strlen(s);
+    if (len >= n) {
+        char fp[192];
+        return mllm_jdoc_error(r->doc, r->diags, mllm_path(fp, sizeof fp, path, key, 0),
+                               "expected at most %zu bytes, got %zu", n - 1, len);
+    }
+    memcpy(dst, s, len + 1);
+    return true;
+}
+
 bool sim_eval_case_parse(const mllm_jdoc *doc, const cJSON *obj, const char *path,
                          const mllm_world *w, sim_eval_case *c, mllm_diags *diags)
 {
@@ -192,6 +207,8 @@ bool sim_eval_case_parse(const mllm_jdoc *doc, const cJSON *obj, const char *pat
         }
     }
     const cJSON *pv = mllm_jr_object(&r, obj, path, "provenance", false);
+    if (!pv && cJSON_GetObjectItemCaseSensitive(obj, "provenance"))
+        return false; /* not an object: reported */
     if (pv) {
         const char *drill = "", *incident = "", *by = "";
         double seed = 0, at = 0;
@@ -203,11 +220,12 @@ bool sim_eval_case_parse(const mllm_jdoc *doc, const cJSON *obj, const char *pat
             !mllm_jr_number(&r, pv, pp, "seed", false, 0, 9.1e18, &seed) ||
             !mllm_jr_number(&r, pv, pp, "at_s", false, 0, 3.2e7, &at))
             return false;
-        snprintf(c->drill, sizeof c->drill, "%s", drill);
-        snprintf(c->incident, sizeof c->incident, "%s", incident);
-        snprintf(c->created_by, sizeof c->created_by, "%s", by);
+        if (!copy_whole(&r, pp, "drill", drill, c->drill, sizeof c->drill) ||
+            !copy_whole(&r, pp, "incident", incident, c->incident, sizeof c->incident) ||
+            !copy_whole(&r, pp, "created_by", by, c->created_by, sizeof c->created_by))
+            return false;
         c->seed = (uint64_t)seed;
-        c->at = (sim_time)(at * 1e6);
+        c->at = (sim_time)(at * 1e6 + 0.5); /* nearest: a saved time reads back the same */
     }
     set_id(c);
     return true;

@@ -34,6 +34,14 @@ static double num(const cJSON *o, const char *k, double dflt)
     return cJSON_IsNumber(v) ? v->valuedouble : dflt;
 }
 
+/* A time or seed from the log: negative, non-finite or too large values (an
+ * edited log) read as 0 rather than overflow the conversion. */
+static uint64_t u64(const cJSON *o, const char *k, double dflt)
+{
+    double v = num(o, k, dflt);
+    return v >= 0 && v < 18446744073709551616.0 ? (uint64_t)v : 0;
+}
+
 static bool matches_any(const sim_action_spec *list, int n, const char *kind, const char *arg)
 {
     for (int i = 0; i < n; i++)
@@ -61,18 +69,18 @@ int sim_pm_timeline_read(char **lines, long n, const sim_scenario *s, sim_pm_tim
             continue;
         }
         const char *type = str(j, "type");
-        sim_time t = (sim_time)num(j, "t", 0);
+        sim_time t = u64(j, "t", 0);
         if (i == 0) {
             if (strcmp(type, "start") != 0) {
                 cJSON_Delete(j);
                 return -EINVAL;
             }
             snprintf(tl->scenario, sizeof tl->scenario, "%s", str(j, "scenario"));
-            tl->seed = (uint64_t)num(j, "seed", 0);
-            tl->duration = (sim_time)num(j, "duration_us", 0);
+            tl->seed = u64(j, "seed", 0);
+            tl->duration = u64(j, "duration_us", 0);
         } else if (strcmp(type, "minute") == 0) {
             if (num(j, "fault_harm", 0) > 0 && tl->onset == SIM_TIME_NEVER) {
-                tl->onset = (sim_time)num(j, "start", (double)t);
+                tl->onset = u64(j, "start", (double)t);
                 add_event(tl, tl->onset, "milestone",
                           "fault onset: users start getting bad answers (ground truth)");
             }
@@ -147,6 +155,11 @@ int sim_pm_doc_load(const char *file, const mllm_world *w, sim_pm_doc *pm, mllm_
     if (!mllm_jr_known_keys(&r, doc.root, "$", keys) ||
         !mllm_jr_string(&r, doc.root, "$", "scenario", false, &scen))
         goto out;
+    if (strlen(scen) >= sizeof pm->scenario) { /* cut short, it could split a UTF-8 sequence */
+        mllm_jdoc_error(&doc, diags, "scenario", "expected a scenario id of at most %zu bytes",
+                        sizeof pm->scenario - 1);
+        goto out;
+    }
     snprintf(pm->scenario, sizeof pm->scenario, "%s", scen);
     const cJSON *ans = mllm_jr_object(&r, doc.root, "$", "answers", true);
     if (!ans || !mllm_jr_known_keys(&r, ans, "answers", sim_pm_keys))
@@ -161,6 +174,8 @@ int sim_pm_doc_load(const char *file, const mllm_world *w, sim_pm_doc *pm, mllm_
         }
     }
     const cJSON *cases = mllm_jr_array(&r, doc.root, "$", "eval_cases", false);
+    if (!cases && cJSON_GetObjectItemCaseSensitive(doc.root, "eval_cases"))
+        goto out; /* not an array: reported */
     int i = 0;
     for (const cJSON *c = cases ? cases->child : NULL; c; c = c->next, i++) {
         char p[64];
