@@ -7,10 +7,18 @@
  * an answer is pending the connection stops reading. Read deadlines live in
  * each connection and one sweep timer enforces them, so a request costs no
  * timer operations. The OpenAI shapes (chat checks, answers, SSE) follow
- * the transport in the second half of the file. */
+ * the transport in the second half of the file.
+ *
+ * Cost per request, the design's other constraint: one read and one write
+ * (headers and body leave in one buffer), no timer, no allocation once the
+ * buffers have grown, a chat body read by a scanner that never allocates
+ * (cJSON only for what it does not handle), answers written by plain copies
+ * into a reserved buffer. `BENCH_CALLGRIND=N tests/bench/bench_http.sh`
+ * counts the instructions. */
 #include "mllm_http.h"
 
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -106,6 +114,7 @@ struct mllm_http {
     bool closing;
     mllm_http_config cfg; /* copied; token pointers cleared */
     token tok[3];         /* api, trainee, trainer */
+    size_t tok_window;    /* bytes of a token compared: see token_eq */
     char bind[64];
     char server_name[64];
     int port;
@@ -113,16 +122,15 @@ struct mllm_http {
     http_parser_settings settings;
     uint64_t next_id;
     mllm_http_stats st;
-    char date[40];
-    time_t date_t;
+    char date[40]; /* the Date header's value */
+    size_t date_len;
+    time_t date_t; /* the second it shows */
+    time_t wall_s; /* wall clock read at loop time wall_ms */
+    uint64_t wall_ms;
     /* Shared scratch: callbacks run one at a time on the loop thread. */
-    mllm_http_buf jbuf;      /* JSON being built */
-    mllm_http_buf cbuf;      /* what a callback writes */
-    mllm_http_buf scratch;   /* joined message contents */
-    mllm_http_message *msgs; /* the messages of the chat request being answered */
-    int msgs_cap;
-    char *arena; /* cJSON nodes of the body being parsed (JSON_ARENA bytes) */
-    size_t arena_used;
+    mllm_http_buf jbuf;          /* JSON being built */
+    mllm_http_buf cbuf;          /* what a callback writes */
+    mllm_http_chat_parser *chat; /* reads chat bodies */
     mllm_http_model models[MAX_MODELS];
     char slab[64 * 1024]; /* read buffer */
 };
@@ -130,64 +138,69 @@ struct mllm_http {
 static void dispatch(conn *c);
 static void resume(conn *c);
 
-/* ---- cJSON allocations ------------------------------------------------------------------ */
-
-/* A chat body parses into a few dozen small cJSON nodes. They are taken from a
- * per-server arena that is reset for each request, through cJSON's allocator
- * hooks, instead of as many malloc/free pairs. The hooks are process-wide
- * (installed once by mllm_http_start) but act only on the thread and during
- * the parse that set `json_arena`; every other allocation, and any arena
- * overflow, goes to malloc, and free() ignores only pointers inside the
- * arena. Under AddressSanitizer there is no arena, so that every node stays
- * checked. */
-#define JSON_ARENA (64u << 10)
-
-static _Thread_local mllm_http *json_arena; /* whose arena serves allocations now */
-static _Thread_local char *json_arena_base; /* the arena whose pointers free() skips */
-
-static void *json_malloc(size_t n)
-{
-    mllm_http *s = json_arena;
-    if (s) {
-        size_t k = (n + 15) & ~(size_t)15;
-        if (k >= n && JSON_ARENA - s->arena_used >= k) {
-            void *p = s->arena + s->arena_used;
-            s->arena_used += k;
-            return p;
-        }
-    }
-    return malloc(n);
-}
-
-static void json_free(void *p)
-{
-    char *b = json_arena_base;
-    if (b && (char *)p >= b && (char *)p < b + JSON_ARENA)
-        return; /* reclaimed when the arena is reset */
-    free(p);
-}
-
-/* Parses a request body into the arena; release with json_release. */
-static cJSON *json_parse(mllm_http *s, const char *text, size_t len)
-{
-    s->arena_used = 0;
-    json_arena = s->arena ? s : NULL;
-    json_arena_base = s->arena;
-    cJSON *j = cJSON_ParseWithLength(text, len);
-    json_arena = NULL;
-    return j;
-}
-
-static void json_release(mllm_http *s, cJSON *j)
-{
-    json_arena_base = s->arena;
-    cJSON_Delete(j);
-    json_arena_base = NULL;
-}
-
 const char *const mllm_http_role_names[] = {"none", "api", "trainee", "trainer", NULL};
 
 /* ---- buffers -------------------------------------------------------------------------- */
+
+/* Eight bytes at a time (SWAR) where the byte order allows: the JSON scanner
+ * and writer look for a few special bytes in long runs of plain text. Each
+ * test below is non-zero when some byte of x matches, and its lowest set bit
+ * marks the first match exactly (the borrows that make false marks only run
+ * upwards, from a true match). */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HAVE_SWAR 1
+#if defined(__SSE2__)
+#include <emmintrin.h> /* sixteen at a time: SSE2 is part of every x86-64 */
+#define HAVE_SSE2 1
+#endif
+#endif
+#define SWAR_ONES 0x0101010101010101ull
+#define SWAR_HIGH 0x8080808080808080ull
+
+/* A byte of x is zero. */
+static inline uint64_t swar_zero(uint64_t x)
+{
+    return (x - SWAR_ONES) & ~x & SWAR_HIGH;
+}
+
+/* A byte of x is below 0x20 or above 0x7f, or a quote or a backslash: what
+ * a JSON string writer cannot copy as it is. */
+static inline uint64_t swar_json_special(uint64_t x)
+{
+    return (x & SWAR_HIGH) | ((x - SWAR_ONES * 0x20) & ~x & SWAR_HIGH) |
+           swar_zero(x ^ (SWAR_ONES * '"')) | swar_zero(x ^ (SWAR_ONES * '\\'));
+}
+
+/* Length of the run of bytes from s (n bytes) that a JSON string takes as
+ * they are: printable ASCII but the quote and the backslash. */
+static inline size_t json_plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef HAVE_SSE2
+    /* Signed, bytes from 0x80 are below 0x20 too. */
+    const __m128i sp = _mm_set1_epi8(0x20), q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, sp),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+#ifdef HAVE_SWAR
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t m = swar_json_special(x);
+        if (m)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
 
 static int buf_reserve(mllm_http_buf *b, size_t extra)
 {
@@ -288,29 +301,22 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-int mllm_http_buf_json_str(mllm_http_buf *b, const char *str, size_t n)
+/* Writes s[0..n) at o as a quoted JSON string (see mllm_http_buf_json_str);
+ * o has room for 6 * n + 2 bytes. Returns the end. */
+static char *w_json_str(char *o, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)str;
-    /* Worst case 6 bytes per input byte, plus the quotes. */
-    if (n > (MLLM_HTTP_BUF_MAX - 2) / 6 || buf_reserve(b, n * 6 + 2) != 0) {
-        b->failed = true;
-        return UV_ENOMEM;
-    }
-    char *o = b->data + b->len;
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
         /* Copy a run of plain ASCII at once: most answers are nothing else. */
-        size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\')
-            run++;
-        if (run > i) {
-            memcpy(o, s + i, run - i);
-            o += run - i;
-            i = run;
-            continue;
-        }
+        size_t run = json_plain_run(s + i, n - i);
+        memcpy(o, s + i, run);
+        o += run;
+        i += run;
+        if (i == n)
+            break;
         unsigned char c = s[i];
         if (c < 0x80) {
             *o++ = '\\';
@@ -352,19 +358,48 @@ int mllm_http_buf_json_str(mllm_http_buf *b, const char *str, size_t n)
         }
     }
     *o++ = '"';
-    b->len = (size_t)(o - b->data);
+    return o;
+}
+
+int mllm_http_buf_json_str(mllm_http_buf *b, const char *str, size_t n)
+{
+    /* Worst case 6 bytes per input byte, plus the quotes. */
+    if (n > (MLLM_HTTP_BUF_MAX - 2) / 6 || buf_reserve(b, n * 6 + 2) != 0) {
+        b->failed = true;
+        return UV_ENOMEM;
+    }
+    b->len = (size_t)(w_json_str(b->data + b->len, str, n) - b->data);
     return 0;
 }
 
-int mllm_http_buf_u64(mllm_http_buf *b, uint64_t v)
+/* Writes v in decimal at o (room for 20 bytes); returns the end. */
+static char *w_u64(char *o, uint64_t v)
 {
-    char tmp[24];
+    char tmp[20];
     size_t i = sizeof tmp;
     do {
         tmp[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return mllm_http_buf_append(b, tmp + i, sizeof tmp - i);
+    memcpy(o, tmp + i, sizeof tmp - i);
+    return o + (sizeof tmp - i);
+}
+
+static char *w_mem(char *o, const void *p, size_t n)
+{
+    memcpy(o, p, n);
+    return o + n;
+}
+
+/* Writes a string literal at o, moving o past it. */
+#define W_LIT(o, lit) ((o) = w_mem((o), (lit), sizeof(lit) - 1))
+
+int mllm_http_buf_u64(mllm_http_buf *b, uint64_t v)
+{
+    if (buf_reserve(b, 20) != 0)
+        return UV_ENOMEM;
+    b->len = (size_t)(w_u64(b->data + b->len, v) - b->data);
+    return 0;
 }
 
 #define PUT_LIT(b, lit) mllm_http_buf_append((b), (lit), sizeof(lit) - 1)
@@ -376,6 +411,11 @@ int mllm_http_buf_json_num(mllm_http_buf *b, double v)
     if (v == floor(v) && fabs(v) < 1e15)
         return mllm_http_buf_printf(b, "%.0f", v);
     return mllm_http_buf_printf(b, "%.10g", v);
+}
+
+int mllm_http_buf_reserve(mllm_http_buf *b, size_t n)
+{
+    return buf_reserve(b, n);
 }
 
 void mllm_http_buf_release(mllm_http_buf *b)
@@ -478,54 +518,76 @@ static void err_set(mllm_http_error *e, const char *type, const char *param, con
 
 /* ---- response writing ------------------------------------------------------------------ */
 
+/* Wall-clock seconds, read at most once per loop iteration (uv_now() moves
+ * once per iteration): the Date header and the `created` of completions. */
+static time_t wall_now(mllm_http *s)
+{
+    uint64_t ms = uv_now(s->loop);
+    if (ms != s->wall_ms || s->wall_s == 0) {
+        s->wall_ms = ms;
+        s->wall_s = time(NULL);
+    }
+    return s->wall_s;
+}
+
 static const char *http_date(mllm_http *s)
 {
-    time_t now = time(NULL);
+    time_t now = wall_now(s);
     if (now != s->date_t) {
         struct tm tm;
         gmtime_r(&now, &tm);
-        strftime(s->date, sizeof s->date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        s->date_len = strftime(s->date, sizeof s->date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
         s->date_t = now;
     }
     return s->date;
 }
 
+/* The status line and headers: one reservation, then plain copies (this
+ * runs for every response). */
 static void put_head(conn *c, mllm_http_buf *to, int status, const char *ctype, size_t clen,
                      const char *extra)
 {
     mllm_http *s = c->srv;
-    /* Plain appends, no printf: this runs for every response. */
-    PUT_LIT(to, "HTTP/1.1 ");
-    mllm_http_buf_u64(to, (uint64_t)status);
-    PUT_LIT(to, " ");
-    mllm_http_buf_puts(to, mllm_http_reason(status));
-    PUT_LIT(to, "\r\nDate: ");
-    mllm_http_buf_puts(to, http_date(s));
-    PUT_LIT(to, "\r\n");
-    if (s->server_name[0]) {
-        PUT_LIT(to, "Server: ");
-        mllm_http_buf_puts(to, s->server_name);
-        PUT_LIT(to, "\r\n");
+    const char *reason = mllm_http_reason(status);
+    const char *date = http_date(s);
+    size_t rn = strlen(reason), sn = strlen(s->server_name), tn = ctype ? strlen(ctype) : 0;
+    size_t xn = extra ? strlen(extra) : 0;
+    /* 160: the fixed text below, with 20 digits for the status and the length. */
+    if (buf_reserve(to, 160 + rn + s->date_len + sn + tn + xn) != 0)
+        return;
+    char *o = to->data + to->len;
+    W_LIT(o, "HTTP/1.1 ");
+    o = w_u64(o, (uint64_t)(status < 0 ? 0 : status));
+    *o++ = ' ';
+    o = w_mem(o, reason, rn);
+    W_LIT(o, "\r\nDate: ");
+    o = w_mem(o, date, s->date_len);
+    W_LIT(o, "\r\n");
+    if (sn) {
+        W_LIT(o, "Server: ");
+        o = w_mem(o, s->server_name, sn);
+        W_LIT(o, "\r\n");
     }
     if (ctype) {
-        PUT_LIT(to, "Content-Type: ");
-        mllm_http_buf_puts(to, ctype);
-        PUT_LIT(to, "\r\n");
+        W_LIT(o, "Content-Type: ");
+        o = w_mem(o, ctype, tn);
+        W_LIT(o, "\r\n");
     }
     if (clen == LEN_CHUNKED)
-        PUT_LIT(to, "Transfer-Encoding: chunked\r\n");
+        W_LIT(o, "Transfer-Encoding: chunked\r\n");
     else if (clen != LEN_NONE) {
-        PUT_LIT(to, "Content-Length: ");
-        mllm_http_buf_u64(to, clen);
-        PUT_LIT(to, "\r\n");
+        W_LIT(o, "Content-Length: ");
+        o = w_u64(o, clen);
+        W_LIT(o, "\r\n");
     }
     if (!c->keep_alive)
-        PUT_LIT(to, "Connection: close\r\n");
+        W_LIT(o, "Connection: close\r\n");
     else if (c->http10)
-        PUT_LIT(to, "Connection: keep-alive\r\n");
-    if (extra)
-        mllm_http_buf_puts(to, extra);
-    PUT_LIT(to, "\r\n");
+        W_LIT(o, "Connection: keep-alive\r\n");
+    if (xn)
+        o = w_mem(o, extra, xn);
+    W_LIT(o, "\r\n");
+    to->len = (size_t)(o - to->data);
     if (status >= 100 && status < 600)
         s->st.responses[status / 100]++;
 }
@@ -1028,13 +1090,15 @@ const char *mllm_http_header(const mllm_http_request *r, const char *name)
 
 /* ---- authentication -------------------------------------------------------------------- */
 
-/* Constant time in the configured token: the presented token, zero-padded to
- * TOKEN_MAX, is compared word by word with the whole padded key, whatever
- * the input. */
-static bool token_eq(const unsigned char *in, size_t alen, const token *k)
+/* Constant time in the configured token: the presented token, zero-padded,
+ * is compared word by word with the first `window` bytes of the padded key,
+ * whatever the input. The window is the longest configured token rounded up
+ * to 8 (mllm_http.tok_window): it depends on the configuration alone, and
+ * covers every byte of a key and of a presented token of the same length. */
+static bool token_eq(const unsigned char *in, size_t alen, const token *k, size_t window)
 {
     uint64_t d = (uint64_t)(alen ^ k->len);
-    for (size_t i = 0; i < TOKEN_MAX; i += 8) {
+    for (size_t i = 0; i < window; i += 8) {
         uint64_t a, b;
         memcpy(&a, in + i, 8);
         memcpy(&b, k->key + i, 8);
@@ -1060,13 +1124,14 @@ static mllm_http_role role_of(const conn *c)
         n--;
     if (n == 0 || n > TOKEN_MAX)
         return MLLM_HTTP_ROLE_NONE;
-    unsigned char in[TOKEN_MAX];
-    memset(in, 0, sizeof in);
-    memcpy(in, h, n);
     const mllm_http *s = c->srv;
-    bool api = token_eq(in, n, &s->tok[0]);
-    bool trainee = token_eq(in, n, &s->tok[1]);
-    bool trainer = token_eq(in, n, &s->tok[2]);
+    size_t w = s->tok_window;
+    unsigned char in[TOKEN_MAX];
+    memset(in, 0, w);
+    memcpy(in, h, n < w ? n : w); /* longer than every key: no match, whatever the bytes */
+    bool api = token_eq(in, n, &s->tok[0], w);
+    bool trainee = token_eq(in, n, &s->tok[1], w);
+    bool trainer = token_eq(in, n, &s->tok[2], w);
     return trainer   ? MLLM_HTTP_ROLE_TRAINER
            : trainee ? MLLM_HTTP_ROLE_TRAINEE
            : api     ? MLLM_HTTP_ROLE_API
@@ -1422,71 +1487,125 @@ static void dispatch(conn *c)
         finish(c);
 }
 
-/* ---- chat completions: checking the request ------------------------------------------- */
+/* ---- chat completions: reading the request -------------------------------------------- */
 
-static const char *json_type_name(const cJSON *j)
+/* A chat body is read by one of two extractors - a scanner over the bytes, or
+ * cJSON's tree for what the scanner does not handle - into one summary
+ * (chat_sum: every field the checks look at, the first occurrence of each key
+ * as with cJSON_GetObjectItem), and one set of checks turns the summary into
+ * the request or an error. The error texts therefore cannot depend on who
+ * parsed the body; tests/unit/test_mllm_http.c compares both extractors on a
+ * table of bodies and on random mutations of them. */
+
+/* A JSON value as the checks see it. */
+enum jkind { JK_ABSENT, JK_NULL, JK_FALSE, JK_TRUE, JK_NUMBER, JK_STRING, JK_ARRAY, JK_OBJECT };
+
+typedef struct jval {
+    unsigned char kind;
+    double num;      /* JK_NUMBER */
+    const char *str; /* JK_STRING, when extracted: NUL-terminated */
+    size_t len;      /* its length */
+} jval;
+
+/* What is wrong with the first faulty part of a message's content array. */
+enum part_fault { PF_NONE, PF_NOT_OBJECT, PF_NO_TYPE, PF_TYPE, PF_NO_TEXT, PF_TEXT };
+
+/* One message as the checks see it. */
+typedef struct msg_sum {
+    jval self;    /* the message: JK_OBJECT, or what it is instead */
+    jval role;    /* its role (extracted) */
+    int role_k;   /* its index in chat_roles, -1 when none */
+    jval content; /* its content (kind; a string content is extracted) */
+    int part;     /* index of the first faulty part (fault != PF_NONE) */
+    unsigned char fault;
+    jval got; /* the faulty part, or its faulty type or text */
+} msg_sum;
+
+/* The fields of a chat request, found by either extractor. */
+typedef struct chat_sum {
+    jval model, messages, stream, stream_options, include_usage, max_tokens, mct, n, temperature,
+        top_p, presence_penalty, frequency_penalty, response_format, rf_type, rf_schema, user;
+    int nmessages; /* when messages is an array */
+    int bad;       /* the first message that fails its checks, or -1 */
+    msg_sum bad_msg;
+} chat_sum;
+
+/* The server's chat parser: the extracted strings and messages of the body
+ * parsed last (valid until the next parse), and an arena for cJSON's nodes. */
+struct mllm_http_chat_parser {
+    int max_messages;
+    mllm_http_buf scratch;   /* extracted strings and joined contents */
+    mllm_http_message *msgs; /* the messages of the request */
+    int msgs_cap;
+    cJSON *root; /* the tree of a body cJSON parsed, until the next parse */
+    char *arena; /* cJSON nodes (JSON_ARENA bytes; NULL: malloc) */
+    size_t arena_used;
+};
+
+static const char *kind_name(const jval *v)
 {
-    if (cJSON_IsString(j))
+    switch (v->kind) {
+    case JK_STRING:
         return "a string";
-    if (cJSON_IsBool(j))
+    case JK_FALSE:
+    case JK_TRUE:
         return "a boolean";
-    if (cJSON_IsNull(j))
+    case JK_NULL:
         return "null";
-    if (cJSON_IsArray(j))
+    case JK_ARRAY:
         return "an array";
-    if (cJSON_IsObject(j))
+    case JK_OBJECT:
         return "an object";
-    if (cJSON_IsNumber(j))
-        return j->valuedouble == floor(j->valuedouble) ? "an integer" : "a number";
-    return "an unknown value";
+    case JK_NUMBER:
+        return v->num == floor(v->num) ? "an integer" : "a number";
+    default:
+        return "an unknown value";
+    }
 }
 
-static bool bad_type(mllm_http_error *e, const char *param, const char *want, const cJSON *got)
+static bool bad_type(mllm_http_error *e, const char *param, const char *want, const jval *got)
 {
     err_set(e, NULL, param, "invalid_type",
-            "Invalid type for '%s': expected %s, but got %s instead.", param, want,
-            json_type_name(got));
+            "Invalid type for '%s': expected %s, but got %s instead.", param, want, kind_name(got));
     return false;
 }
 
-/* An optional integer in [lo, hi] (j NULL when absent); absent or null leaves *out. */
-static bool opt_int(const cJSON *j, const char *name, long lo, long hi, long *out,
+/* An optional integer in [lo, hi]; absent or null leaves *out. */
+static bool opt_int(const jval *j, const char *name, long lo, long hi, long *out,
                     mllm_http_error *e)
 {
-    if (!j || cJSON_IsNull(j))
+    if (j->kind == JK_ABSENT || j->kind == JK_NULL)
         return true;
-    if (!cJSON_IsNumber(j) || j->valuedouble != floor(j->valuedouble) ||
-        fabs(j->valuedouble) > 1e15)
+    if (j->kind != JK_NUMBER || j->num != floor(j->num) || fabs(j->num) > 1e15)
         return bad_type(e, name, "an integer", j);
-    if (j->valuedouble < (double)lo) {
+    if (j->num < (double)lo) {
         err_set(e, NULL, name, "integer_below_min_value",
                 "Invalid '%s': integer below minimum value. Expected a value >= %ld, but got %.0f "
                 "instead.",
-                name, lo, j->valuedouble);
+                name, lo, j->num);
         return false;
     }
-    if (j->valuedouble > (double)hi) {
+    if (j->num > (double)hi) {
         err_set(e, NULL, name, "integer_above_max_value",
                 "Invalid '%s': integer above maximum value. Expected a value <= %ld, but got %.0f "
                 "instead.",
-                name, hi, j->valuedouble);
+                name, hi, j->num);
         return false;
     }
-    *out = (long)j->valuedouble;
+    *out = (long)j->num;
     return true;
 }
 
-static bool opt_number(const cJSON *j, const char *name, double lo, double hi, mllm_http_error *e)
+static bool opt_number(const jval *j, const char *name, double lo, double hi, mllm_http_error *e)
 {
-    if (!j || cJSON_IsNull(j))
+    if (j->kind == JK_ABSENT || j->kind == JK_NULL)
         return true;
-    if (!cJSON_IsNumber(j))
+    if (j->kind != JK_NUMBER)
         return bad_type(e, name, "a number", j);
-    if (j->valuedouble < lo || j->valuedouble > hi) {
-        err_set(e, NULL, name,
-                j->valuedouble < lo ? "decimal_below_min_value" : "decimal_above_max_value",
+    if (j->num < lo || j->num > hi) {
+        err_set(e, NULL, name, j->num < lo ? "decimal_below_min_value" : "decimal_above_max_value",
                 "Invalid '%s': expected a value between %g and %g, but got %g instead.", name, lo,
-                hi, j->valuedouble);
+                hi, j->num);
         return false;
     }
     return true;
@@ -1494,6 +1613,24 @@ static bool opt_number(const cJSON *j, const char *name, double lo, double hi, m
 
 static const char *const chat_roles[] = {"system", "developer", "user", "assistant",
                                          "tool",   "function",  NULL};
+
+/* Index of a role (n bytes) in chat_roles, or -1. (Comparisons of constant
+ * sizes, which compilers do inline.) */
+static int role_index(const char *r, size_t n)
+{
+    switch (n) {
+    case 4:
+        return memcmp(r, "user", 4) == 0 ? 2 : memcmp(r, "tool", 4) == 0 ? 4 : -1;
+    case 6:
+        return memcmp(r, "system", 6) == 0 ? 0 : -1;
+    case 8:
+        return memcmp(r, "function", 8) == 0 ? 5 : -1;
+    case 9:
+        return memcmp(r, "assistant", 9) == 0 ? 3 : memcmp(r, "developer", 9) == 0 ? 1 : -1;
+    default:
+        return -1;
+    }
+}
 
 /* The JSON path of a message field for error messages ("messages[2].content[0].text");
  * j < 0 leaves out the part index. Only formatted when there is an error. */
@@ -1513,70 +1650,395 @@ static bool missing(mllm_http_error *e, const char *param)
     return false;
 }
 
-/* Checks one message; adds to *joined the bytes its content needs when it
- * is an array of parts. */
-static bool check_message(const cJSON *m, int i, size_t *joined, mllm_http_error *e)
+/* The checks of message i. */
+static bool check_message(const msg_sum *m, int i, mllm_http_error *e)
 {
     char p[80];
-    if (!cJSON_IsObject(m))
-        return bad_type(e, mpath(p, sizeof p, i, -1, ""), "an object", m);
-    const cJSON *role = cJSON_GetObjectItemCaseSensitive(m, "role");
-    if (!role)
+    if (m->self.kind != JK_OBJECT)
+        return bad_type(e, mpath(p, sizeof p, i, -1, ""), "an object", &m->self);
+    if (m->role.kind == JK_ABSENT)
         return missing(e, mpath(p, sizeof p, i, -1, "role"));
-    if (!cJSON_IsString(role))
-        return bad_type(e, mpath(p, sizeof p, i, -1, "role"), "a string", role);
-    int k = 0;
-    while (chat_roles[k] && strcmp(chat_roles[k], role->valuestring) != 0)
-        k++;
-    if (!chat_roles[k]) {
+    if (m->role.kind != JK_STRING)
+        return bad_type(e, mpath(p, sizeof p, i, -1, "role"), "a string", &m->role);
+    if (m->role_k < 0) {
         err_set(e, NULL, mpath(p, sizeof p, i, -1, "role"), "invalid_value",
                 "Invalid value: '%.64s'. Supported values are: 'system', 'assistant', 'user', "
                 "'function', 'tool', and 'developer'.",
-                role->valuestring);
+                m->role.str);
         return false;
     }
-    const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
-    if (!content) {
-        if (strcmp(role->valuestring, "assistant") == 0)
-            return true; /* tool calls only */
+    const jval *content = &m->content;
+    if (content->kind == JK_ABSENT) {
+        if (m->role_k == 3)
+            return true; /* an assistant's tool calls only */
         return missing(e, mpath(p, sizeof p, i, -1, "content"));
     }
-    if (cJSON_IsString(content) || cJSON_IsNull(content))
+    if (content->kind == JK_STRING || content->kind == JK_NULL)
         return true;
-    if (!cJSON_IsArray(content))
+    if (content->kind != JK_ARRAY)
         return bad_type(e, mpath(p, sizeof p, i, -1, "content"),
                         "one of a string or array of objects", content);
+    int j = m->part;
+    switch (m->fault) {
+    case PF_NOT_OBJECT:
+        return bad_type(e, mpath(p, sizeof p, i, j, ""), "an object", &m->got);
+    case PF_NO_TYPE:
+        return missing(e, mpath(p, sizeof p, i, j, "type"));
+    case PF_TYPE:
+        return bad_type(e, mpath(p, sizeof p, i, j, "type"), "a string", &m->got);
+    case PF_NO_TEXT:
+        return missing(e, mpath(p, sizeof p, i, j, "text"));
+    case PF_TEXT:
+        return bad_type(e, mpath(p, sizeof p, i, j, "text"), "a string", &m->got);
+    default:
+        return true;
+    }
+}
+
+/* Notes message i when it is the first to fail its checks. */
+static void note_message(chat_sum *f, const msg_sum *m, int i)
+{
+    mllm_http_error e;
+    if (f->bad < 0 && !check_message(m, i, &e)) {
+        f->bad = i;
+        f->bad_msg = *m;
+    }
+}
+
+/* The checks of a whole request, in the order that decides which error is
+ * reported; fills what they establish into req. */
+static bool check_chat(const chat_sum *f, int max_messages, mllm_http_chat *req, mllm_http_error *e)
+{
+    const jval *model = &f->model;
+    if (model->kind == JK_ABSENT || model->kind == JK_NULL) {
+        err_set(e, NULL, "model", "missing_required_parameter",
+                "You must provide a model parameter.");
+        return false;
+    }
+    if (model->kind != JK_STRING)
+        return bad_type(e, "model", "a string", model);
+    if (!model->str[0]) {
+        err_set(e, NULL, "model", "invalid_value", "Invalid 'model': empty string.");
+        return false;
+    }
+    if (f->messages.kind == JK_ABSENT) {
+        err_set(e, NULL, "messages", "missing_required_parameter",
+                "Missing required parameter: 'messages'.");
+        return false;
+    }
+    if (f->messages.kind != JK_ARRAY)
+        return bad_type(e, "messages", "an array", &f->messages);
+    int n = f->nmessages;
+    if (n == 0) {
+        err_set(e, NULL, "messages", "empty_array",
+                "Invalid 'messages': empty array. Expected an array with minimum length 1, but "
+                "got an empty array instead.");
+        return false;
+    }
+    if (n > max_messages) {
+        err_set(e, NULL, "messages", "array_above_max_length",
+                "Invalid 'messages': array too long. Expected an array with maximum length %d, "
+                "but got an array with length %d instead.",
+                max_messages, n);
+        return false;
+    }
+    if (f->bad >= 0)
+        return check_message(&f->bad_msg, f->bad, e);
+    const jval *stream = &f->stream;
+    if (stream->kind != JK_ABSENT && stream->kind != JK_TRUE && stream->kind != JK_FALSE &&
+        stream->kind != JK_NULL)
+        return bad_type(e, "stream", "a boolean", stream);
+    req->stream = stream->kind == JK_TRUE;
+    const jval *so = &f->stream_options;
+    if (so->kind != JK_ABSENT && so->kind != JK_NULL) {
+        if (so->kind != JK_OBJECT)
+            return bad_type(e, "stream_options", "an object", so);
+        if (!req->stream) {
+            err_set(e, NULL, "stream_options", "invalid_value",
+                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+            return false;
+        }
+        const jval *iu = &f->include_usage;
+        if (iu->kind != JK_ABSENT && iu->kind != JK_TRUE && iu->kind != JK_FALSE &&
+            iu->kind != JK_NULL)
+            return bad_type(e, "stream_options.include_usage", "a boolean", iu);
+        req->include_usage = iu->kind == JK_TRUE;
+    }
+    long max_tokens = 0, mct = 0, nchoices = 1;
+    if (!opt_int(&f->max_tokens, "max_tokens", 1, INT_MAX, &max_tokens, e) ||
+        !opt_int(&f->mct, "max_completion_tokens", 1, INT_MAX, &mct, e) ||
+        !opt_int(&f->n, "n", 1, 128, &nchoices, e) ||
+        !opt_number(&f->temperature, "temperature", 0, 2, e) ||
+        !opt_number(&f->top_p, "top_p", 0, 1, e) ||
+        !opt_number(&f->presence_penalty, "presence_penalty", -2, 2, e) ||
+        !opt_number(&f->frequency_penalty, "frequency_penalty", -2, 2, e))
+        return false;
+    if (nchoices != 1) {
+        err_set(e, NULL, "n", "unsupported_value",
+                "Unsupported value: 'n' must be 1 here (one choice per request).");
+        return false;
+    }
+    req->max_tokens = (int)(mct ? mct : max_tokens);
+    const jval *rf = &f->response_format;
+    req->format = MLLM_HTTP_FORMAT_TEXT;
+    if (rf->kind != JK_ABSENT && rf->kind != JK_NULL) {
+        if (rf->kind != JK_OBJECT)
+            return bad_type(e, "response_format", "an object", rf);
+        const jval *t = &f->rf_type;
+        if (t->kind != JK_STRING)
+            return t->kind != JK_ABSENT
+                       ? bad_type(e, "response_format.type", "a string", t)
+                       : (err_set(e, NULL, "response_format.type", "missing_required_parameter",
+                                  "Missing required parameter: 'response_format.type'."),
+                          false);
+        if (strcmp(t->str, "json_object") == 0)
+            req->format = MLLM_HTTP_FORMAT_JSON_OBJECT;
+        else if (strcmp(t->str, "json_schema") == 0) {
+            req->format = MLLM_HTTP_FORMAT_JSON_SCHEMA;
+            if (f->rf_schema.kind != JK_OBJECT) {
+                err_set(e, NULL, "response_format.json_schema", "missing_required_parameter",
+                        "Missing required parameter: 'response_format.json_schema'.");
+                return false;
+            }
+        } else if (strcmp(t->str, "text") != 0) {
+            err_set(e, NULL, "response_format.type", "invalid_value",
+                    "Invalid value: '%.64s'. Supported values are: 'text', 'json_object', and "
+                    "'json_schema'.",
+                    t->str);
+            return false;
+        }
+    }
+    const jval *user = &f->user;
+    if (user->kind != JK_ABSENT && user->kind != JK_STRING && user->kind != JK_NULL)
+        return bad_type(e, "user", "a string", user);
+    req->user = user->kind == JK_STRING ? user->str : "";
+    req->model = model->str;
+    req->nmessages = n;
+    return true;
+}
+
+/* Room for `n` messages in p->msgs. */
+static bool msgs_reserve(mllm_http_chat_parser *p, int n)
+{
+    if (n <= p->msgs_cap)
+        return true;
+    int cap = p->msgs_cap ? p->msgs_cap : 8;
+    while (cap < n)
+        cap *= 2;
+    if (cap > p->max_messages)
+        cap = p->max_messages > n ? p->max_messages : n;
+    mllm_http_message *m = realloc(p->msgs, sizeof *m * (size_t)cap);
+    if (!m)
+        return false;
+    p->msgs = m;
+    p->msgs_cap = cap;
+    return true;
+}
+
+/* ---- the cJSON extractor ---- */
+
+/* A chat body parses into a few dozen small cJSON nodes. They are taken from a
+ * per-parser arena that is reset for each request, through cJSON's allocator
+ * hooks, instead of as many malloc/free pairs. The hooks are process-wide
+ * (installed once) but act only on the thread and during the parse that set
+ * `json_arena`; every other allocation, and any arena overflow, goes to
+ * malloc, and free() ignores only pointers inside the arena. Under
+ * AddressSanitizer there is no arena, so that every node stays checked. */
+#define JSON_ARENA (64u << 10)
+
+static _Thread_local mllm_http_chat_parser *json_arena; /* whose arena serves allocations now */
+static _Thread_local char *json_arena_base;             /* the arena whose pointers free() skips */
+
+static void *json_malloc(size_t n)
+{
+    mllm_http_chat_parser *p = json_arena;
+    if (p) {
+        size_t k = (n + 15) & ~(size_t)15;
+        if (k >= n && JSON_ARENA - p->arena_used >= k) {
+            void *r = p->arena + p->arena_used;
+            p->arena_used += k;
+            return r;
+        }
+    }
+    return malloc(n);
+}
+
+static void json_free(void *ptr)
+{
+    char *b = json_arena_base;
+    if (b && (char *)ptr >= b && (char *)ptr < b + JSON_ARENA)
+        return; /* reclaimed when the arena is reset */
+    free(ptr);
+}
+
+static void json_hooks_install(void)
+{
+    static bool installed;
+    if (!installed) {
+        cJSON_Hooks hooks = {json_malloc, json_free};
+        cJSON_InitHooks(&hooks);
+        installed = true;
+    }
+}
+
+/* Frees the tree of the last body cJSON parsed. */
+static void json_release(mllm_http_chat_parser *p)
+{
+    if (!p->root)
+        return;
+    json_arena_base = p->arena;
+    cJSON_Delete(p->root);
+    json_arena_base = NULL;
+    p->root = NULL;
+}
+
+static cJSON *json_parse(mllm_http_chat_parser *p, const char *text, size_t len)
+{
+    json_release(p);
+    p->arena_used = 0;
+    json_arena = p->arena ? p : NULL;
+    json_arena_base = p->arena;
+    p->root = cJSON_ParseWithLength(text, len);
+    json_arena = NULL;
+    json_arena_base = NULL;
+    return p->root;
+}
+
+static jval jv_of(const cJSON *j)
+{
+    jval v = {JK_ABSENT, 0, NULL, 0};
+    if (!j)
+        return v;
+    if (cJSON_IsNull(j))
+        v.kind = JK_NULL;
+    else if (cJSON_IsFalse(j))
+        v.kind = JK_FALSE;
+    else if (cJSON_IsTrue(j))
+        v.kind = JK_TRUE;
+    else if (cJSON_IsNumber(j)) {
+        v.kind = JK_NUMBER;
+        v.num = j->valuedouble;
+    } else if (cJSON_IsString(j)) {
+        v.kind = JK_STRING;
+        v.str = j->valuestring;
+        v.len = strlen(j->valuestring);
+    } else if (cJSON_IsArray(j))
+        v.kind = JK_ARRAY;
+    else if (cJSON_IsObject(j))
+        v.kind = JK_OBJECT;
+    return v;
+}
+
+static const cJSON *item(const cJSON *o, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static void msg_from_cjson(const cJSON *m, msg_sum *ms)
+{
+    memset(ms, 0, sizeof *ms);
+    ms->role_k = -1;
+    ms->self = jv_of(m);
+    if (!cJSON_IsObject(m))
+        return;
+    ms->role = jv_of(item(m, "role"));
+    ms->role_k = ms->role.kind == JK_STRING ? role_index(ms->role.str, ms->role.len) : -1;
+    const cJSON *content = item(m, "content");
+    ms->content = jv_of(content);
+    if (!cJSON_IsArray(content))
+        return;
     int j = 0;
     const cJSON *part;
     cJSON_ArrayForEach(part, content)
     {
-        if (!cJSON_IsObject(part))
-            return bad_type(e, mpath(p, sizeof p, i, j, ""), "an object", part);
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
-        if (!type)
-            return missing(e, mpath(p, sizeof p, i, j, "type"));
-        if (!cJSON_IsString(type))
-            return bad_type(e, mpath(p, sizeof p, i, j, "type"), "a string", type);
-        if (strcmp(type->valuestring, "text") == 0) {
-            const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
-            if (!text)
-                return missing(e, mpath(p, sizeof p, i, j, "text"));
-            if (!cJSON_IsString(text))
-                return bad_type(e, mpath(p, sizeof p, i, j, "text"), "a string", text);
-            *joined += strlen(text->valuestring) + 1;
+        const cJSON *type = item(part, "type"), *text = item(part, "text");
+        ms->part = j++;
+        if (!cJSON_IsObject(part)) {
+            ms->fault = PF_NOT_OBJECT;
+            ms->got = jv_of(part);
+        } else if (!type)
+            ms->fault = PF_NO_TYPE;
+        else if (!cJSON_IsString(type)) {
+            ms->fault = PF_TYPE;
+            ms->got = jv_of(type);
+        } else if (strcmp(type->valuestring, "text") == 0 && !text)
+            ms->fault = PF_NO_TEXT;
+        else if (strcmp(type->valuestring, "text") == 0 && !cJSON_IsString(text)) {
+            ms->fault = PF_TEXT;
+            ms->got = jv_of(text);
         }
-        j++;
+        if (ms->fault != PF_NONE)
+            return;
     }
-    *joined += 1;
-    return true;
 }
 
-/* Fills msgs[i] with the text of message m (joined into s->scratch, which
- * was reserved for every joined content beforehand). */
-static void message_text(mllm_http *s, const cJSON *m, mllm_http_message *out)
+/* The top-level fields of a chat request, found in one pass over the object
+ * (the first of duplicate keys wins, as with cJSON_GetObjectItem). */
+static void sum_from_cjson(const cJSON *root, int max_messages, chat_sum *f)
 {
-    out->role = cJSON_GetObjectItemCaseSensitive(m, "role")->valuestring;
-    const cJSON *content = cJSON_GetObjectItemCaseSensitive(m, "content");
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"model", offsetof(chat_sum, model)},
+        {"messages", offsetof(chat_sum, messages)},
+        {"stream", offsetof(chat_sum, stream)},
+        {"stream_options", offsetof(chat_sum, stream_options)},
+        {"max_tokens", offsetof(chat_sum, max_tokens)},
+        {"max_completion_tokens", offsetof(chat_sum, mct)},
+        {"n", offsetof(chat_sum, n)},
+        {"temperature", offsetof(chat_sum, temperature)},
+        {"top_p", offsetof(chat_sum, top_p)},
+        {"presence_penalty", offsetof(chat_sum, presence_penalty)},
+        {"frequency_penalty", offsetof(chat_sum, frequency_penalty)},
+        {"response_format", offsetof(chat_sum, response_format)},
+        {"user", offsetof(chat_sum, user)},
+    };
+    const cJSON *found[sizeof keys / sizeof keys[0]] = {0};
+    memset(f, 0, sizeof *f);
+    f->bad = -1;
+    for (const cJSON *j = root->child; j; j = j->next) {
+        if (!j->string)
+            continue;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (j->string[0] == keys[k].key[0] && strcmp(j->string, keys[k].key) == 0) {
+                if (!found[k]) {
+                    found[k] = j;
+                    *(jval *)((char *)f + keys[k].off) = jv_of(j);
+                }
+                break;
+            }
+    }
+    const cJSON *so = found[3], *rf = found[11], *messages = found[1];
+    if (cJSON_IsObject(so))
+        f->include_usage = jv_of(item(so, "include_usage"));
+    if (cJSON_IsObject(rf)) {
+        f->rf_type = jv_of(item(rf, "type"));
+        f->rf_schema = jv_of(item(rf, "json_schema"));
+    }
+    if (!cJSON_IsArray(messages))
+        return;
+    f->nmessages = cJSON_GetArraySize(messages);
+    if (f->nmessages > max_messages)
+        return;
+    int i = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, messages)
+    {
+        msg_sum ms;
+        msg_from_cjson(m, &ms);
+        note_message(f, &ms, i++);
+        if (f->bad >= 0)
+            return;
+    }
+}
+
+/* The text of message m (an array of content parts joined with newlines into
+ * the scratch, which has room for them). */
+static void message_text(mllm_http_chat_parser *p, const cJSON *m, mllm_http_message *out)
+{
+    const cJSON *role = item(m, "role"), *content = item(m, "content");
+    out->role = chat_roles[role_index(role->valuestring, strlen(role->valuestring))];
     out->content = "";
     out->len = 0;
     if (cJSON_IsString(content)) {
@@ -1586,13 +2048,12 @@ static void message_text(mllm_http *s, const cJSON *m, mllm_http_message *out)
     }
     if (!cJSON_IsArray(content))
         return;
-    char *start = s->scratch.data + s->scratch.len;
+    char *start = p->scratch.data + p->scratch.len;
     size_t n = 0;
     const cJSON *part;
     cJSON_ArrayForEach(part, content)
     {
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(part, "type");
-        const cJSON *text = cJSON_GetObjectItemCaseSensitive(part, "text");
+        const cJSON *type = item(part, "type"), *text = item(part, "text");
         if (strcmp(type->valuestring, "text") != 0)
             continue;
         if (n)
@@ -1602,195 +2063,815 @@ static void message_text(mllm_http *s, const cJSON *m, mllm_http_message *out)
         n += k;
     }
     start[n] = '\0';
-    s->scratch.len += n + 1;
+    p->scratch.len += n + 1;
     out->content = start;
     out->len = n;
 }
 
-/* The top-level fields of a chat request, found in one pass over the object
- * (the first of duplicate keys wins, as with cJSON_GetObjectItem). */
-typedef struct chat_fields {
-    const cJSON *model, *messages, *stream, *stream_options, *max_tokens, *mct, *n, *temperature,
-        *top_p, *presence_penalty, *frequency_penalty, *response_format, *user;
-} chat_fields;
-
-static void chat_fields_find(const cJSON *root, chat_fields *f)
+static int parse_cjson(mllm_http_chat_parser *p, const char *body, size_t len, mllm_http_chat *req,
+                       mllm_http_error *e)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } keys[] = {
-        {"model", offsetof(chat_fields, model)},
-        {"messages", offsetof(chat_fields, messages)},
-        {"stream", offsetof(chat_fields, stream)},
-        {"stream_options", offsetof(chat_fields, stream_options)},
-        {"max_tokens", offsetof(chat_fields, max_tokens)},
-        {"max_completion_tokens", offsetof(chat_fields, mct)},
-        {"n", offsetof(chat_fields, n)},
-        {"temperature", offsetof(chat_fields, temperature)},
-        {"top_p", offsetof(chat_fields, top_p)},
-        {"presence_penalty", offsetof(chat_fields, presence_penalty)},
-        {"frequency_penalty", offsetof(chat_fields, frequency_penalty)},
-        {"response_format", offsetof(chat_fields, response_format)},
-        {"user", offsetof(chat_fields, user)},
-    };
-    memset(f, 0, sizeof *f);
-    for (const cJSON *j = root->child; j; j = j->next) {
-        if (!j->string)
-            continue;
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (j->string[0] == keys[k].key[0] && strcmp(j->string, keys[k].key) == 0) {
-                const cJSON **slot = (const cJSON **)((char *)f + keys[k].off);
-                if (!*slot)
-                    *slot = j;
-                break;
+    const cJSON *root = json_parse(p, body, len);
+    if (!root) {
+        err_set(
+            e, NULL, NULL, NULL,
+            "We could not parse the JSON body of your request. (HINT: This likely means you "
+            "aren't using your HTTP library correctly. The API expects a JSON payload, but what "
+            "was sent was not valid JSON.)");
+        return 400;
+    }
+    if (!cJSON_IsObject(root)) {
+        jval r = jv_of(root);
+        err_set(e, NULL, NULL, "invalid_type",
+                "Invalid request body: expected a JSON object, but got %s instead.", kind_name(&r));
+        return 400;
+    }
+    chat_sum f;
+    sum_from_cjson(root, p->max_messages, &f);
+    if (!check_chat(&f, p->max_messages, req, e))
+        return 400;
+    const cJSON *messages = item(root, "messages");
+    size_t joined = 0;
+    const cJSON *m, *part;
+    cJSON_ArrayForEach(m, messages)
+    {
+        const cJSON *content = item(m, "content");
+        if (cJSON_IsArray(content))
+            cJSON_ArrayForEach(part, content)
+            {
+                const cJSON *type = item(part, "type");
+                if (strcmp(type->valuestring, "text") == 0)
+                    joined += strlen(item(part, "text")->valuestring) + 1;
             }
+        joined++;
+    }
+    buf_reset(&p->scratch);
+    if (!msgs_reserve(p, req->nmessages) || buf_reserve(&p->scratch, joined + 1) != 0) {
+        err_set(e, "server_error", NULL, NULL, "Out of memory.");
+        return 500;
+    }
+    int i = 0;
+    cJSON_ArrayForEach(m, messages)
+    {
+        message_text(p, m, &p->msgs[i++]);
+    }
+    req->messages = p->msgs;
+    return 200;
+}
+
+/* ---- the scanner ---- */
+
+/* The scanner reads what cJSON_ParseWithLength would accept, only faster: it
+ * keeps cJSON's quirks where they matter (bytes up to 0x20 are whitespace,
+ * control characters are accepted in strings, bytes after the top-level
+ * value are ignored) and hands to cJSON every input whose outcome it does not
+ * decide exactly the same way: syntax errors (cJSON then answers "could not
+ * parse"), numbers outside the JSON grammar or longer than 63 characters
+ * (cJSON's strtod window), a NUL byte or \u0000 (cJSON would cut the string
+ * there), invalid \u escapes, escaped keys, nesting deeper than SCAN_DEPTH.
+ * Strings are unescaped into the scratch, which the caller reserved with room
+ * for every string of the body (unescaping never lengthens a string). */
+#define SCAN_DEPTH 64
+#ifdef __GNUC__
+#define SCAN_INLINE static inline __attribute__((always_inline)) /* the per-token steps */
+#else
+#define SCAN_INLINE static inline
+#endif
+
+typedef struct scan {
+    const unsigned char *p, *end;
+    char *o; /* the scratch's next free byte */
+    int depth;
+} scan;
+
+static inline void ws(scan *s)
+{
+    while (s->p < s->end && *s->p <= 32)
+        s->p++;
+}
+
+static inline int peek(const scan *s)
+{
+    return s->p < s->end ? *s->p : -1;
+}
+
+/* Index of the first byte of a string run that is a quote, a backslash or a
+ * NUL, from p (n bytes left); n when none. */
+static inline size_t str_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+#ifdef HAVE_SSE2
+    const __m128i z = _mm_setzero_si128(), q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, z),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+#ifdef HAVE_SWAR
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        uint64_t m =
+            swar_zero(x) | swar_zero(x ^ (SWAR_ONES * '"')) | swar_zero(x ^ (SWAR_ONES * '\\'));
+        if (m)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && p[i] != '"' && p[i] != '\\' && p[i] != 0)
+        i++;
+    return i;
+}
+
+static int hex4(const unsigned char *h)
+{
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = h[i], d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Reads the string whose opening quote is at s->p. With out, writes its
+ * first `cap` unescaped bytes there; *n is its whole unescaped length. */
+static bool scan_str(scan *s, char *out, size_t cap, size_t *n)
+{
+    const unsigned char *p = s->p + 1, *end = s->end;
+    size_t k = 0;
+    for (;;) {
+        size_t run = str_run(p, (size_t)(end - p));
+        if (out && k < cap)
+            memcpy(out + k, p, run < cap - k ? run : cap - k);
+        k += run;
+        p += run;
+        if (p >= end || *p == 0)
+            return false;
+        if (*p == '"')
+            break;
+        /* An escape. */
+        if (end - p < 2)
+            return false;
+        unsigned char u[4];
+        size_t ulen = 1;
+        switch (p[1]) {
+        case 'b':
+            u[0] = '\b';
+            break;
+        case 'f':
+            u[0] = '\f';
+            break;
+        case 'n':
+            u[0] = '\n';
+            break;
+        case 'r':
+            u[0] = '\r';
+            break;
+        case 't':
+            u[0] = '\t';
+            break;
+        case '"':
+        case '\\':
+        case '/':
+            u[0] = p[1];
+            break;
+        case 'u': {
+            int c1 = end - p >= 6 ? hex4(p + 2) : -1;
+            if (c1 <= 0 || (c1 >= 0xDC00 && c1 <= 0xDFFF))
+                return false; /* cJSON: a NUL (invalid digits too) or a failure */
+            unsigned long cp = (unsigned long)c1;
+            if (c1 >= 0xD800 && c1 <= 0xDBFF) {
+                int c2 = end - p >= 12 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8) : -1;
+                if (c2 < 0xDC00 || c2 > 0xDFFF)
+                    return false;
+                cp = 0x10000 + (((unsigned long)c1 & 0x3FF) << 10 | ((unsigned long)c2 & 0x3FF));
+                p += 6;
+            }
+            if (cp < 0x80)
+                u[0] = (unsigned char)cp;
+            else if (cp < 0x800) {
+                u[0] = (unsigned char)(0xC0 | cp >> 6);
+                u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 2;
+            } else if (cp < 0x10000) {
+                u[0] = (unsigned char)(0xE0 | cp >> 12);
+                u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+                u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 3;
+            } else {
+                u[0] = (unsigned char)(0xF0 | cp >> 18);
+                u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+                u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+                u[3] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 4;
+            }
+            p += 4;
+            break;
+        }
+        default:
+            return false;
+        }
+        p += 2;
+        for (size_t i = 0; i < ulen; i++, k++)
+            if (out && k < cap)
+                out[k] = (char)u[i];
+    }
+    s->p = p + 1;
+    *n = k;
+    return true;
+}
+
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Reads a number in the JSON grammar. Its value is exact when the digits fit
+ * in 2^53 and the power of ten is exact (one correctly rounded operation, as
+ * strtod); otherwise strtod decides, on the same characters cJSON gives it. */
+static bool scan_num(scan *s, double *v)
+{
+    const unsigned char *p = s->p, *end = s->end, *start = p;
+    bool neg = false;
+    uint64_t m = 0;
+    int digits = 0, exp10 = 0;
+    if (p < end && *p == '-') {
+        neg = true;
+        p++;
+    }
+    if (p >= end || *p < '0' || *p > '9')
+        return false;
+    if (*p == '0')
+        p++;
+    else
+        for (; p < end && *p >= '0' && *p <= '9'; p++)
+            if (digits < 19) {
+                m = m * 10 + (uint64_t)(*p - '0');
+                digits += m > 0;
+            } else
+                exp10++;
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return false;
+        for (; p < end && *p >= '0' && *p <= '9'; p++)
+            if (digits < 19) {
+                m = m * 10 + (uint64_t)(*p - '0');
+                digits += m > 0;
+                exp10--;
+            }
+    }
+    int e = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool eneg = false;
+        if (p < end && (*p == '+' || *p == '-'))
+            eneg = *p++ == '-';
+        if (p >= end || *p < '0' || *p > '9')
+            return false;
+        for (; p < end && *p >= '0' && *p <= '9'; p++)
+            if (e < 10000)
+                e = e * 10 + (*p - '0');
+        exp10 += eneg ? -e : e;
+    }
+    size_t len = (size_t)(p - start);
+    /* cJSON copies at most 63 characters of [0-9+-eE.] for strtod. */
+    if (len > 63 || (p < end && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.' ||
+                                 *p == 'e' || *p == 'E')))
+        return false;
+    if (m <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
+        double d = (double)m;
+        d = exp10 < 0 ? d / pow10_exact[-exp10] : d * pow10_exact[exp10];
+        *v = neg ? -d : d;
+    } else {
+        char tmp[64];
+        char dp = localeconv()->decimal_point[0];
+        for (size_t i = 0; i < len; i++)
+            tmp[i] = start[i] == '.' ? dp : (char)start[i];
+        tmp[len] = '\0';
+        *v = strtod(tmp, NULL);
+    }
+    s->p = p;
+    return true;
+}
+
+static bool scan_lit(scan *s, const char *lit, size_t n)
+{
+    if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+        return false;
+    s->p += n;
+    return true;
+}
+
+static bool skip_val(scan *s);
+
+/* Reads `"key"` and the colon after it; *k and *n are the raw key. */
+SCAN_INLINE bool scan_key(scan *s, const unsigned char **k, size_t *n)
+{
+    if (peek(s) != '"')
+        return false;
+    const unsigned char *p = s->p + 1;
+    size_t run = str_run(p, (size_t)(s->end - p));
+    if (p + run >= s->end || p[run] != '"')
+        return false; /* an escape or a NUL in a key: cJSON's business */
+    *k = p;
+    *n = run;
+    s->p = p + run + 1;
+    ws(s);
+    if (peek(s) != ':')
+        return false;
+    s->p++;
+    ws(s);
+    return true;
+}
+
+/* After a member or element: true at a comma (consumed), false at `close`
+ * (consumed); *bad on anything else. */
+SCAN_INLINE bool scan_next(scan *s, int close, bool *bad)
+{
+    ws(s);
+    int c = peek(s);
+    if (c == ',') {
+        s->p++;
+        ws(s);
+        return true;
+    }
+    if (c == close)
+        s->p++;
+    else
+        *bad = true;
+    return false;
+}
+
+/* Enters the container at s->p; *empty when it closes at once. */
+SCAN_INLINE bool scan_open(scan *s, int close, bool *empty)
+{
+    if (++s->depth > SCAN_DEPTH)
+        return false;
+    s->p++;
+    ws(s);
+    *empty = peek(s) == close;
+    if (*empty) {
+        s->p++;
+        s->depth--;
+    }
+    return true;
+}
+
+static bool skip_val(scan *s)
+{
+    size_t n;
+    double d;
+    bool empty, bad = false;
+    switch (peek(s)) {
+    case '"':
+        return scan_str(s, NULL, 0, &n);
+    case 'n':
+        return scan_lit(s, "null", 4);
+    case 't':
+        return scan_lit(s, "true", 4);
+    case 'f':
+        return scan_lit(s, "false", 5);
+    case '[':
+        if (!scan_open(s, ']', &empty))
+            return false;
+        if (empty)
+            return true;
+        do
+            if (!skip_val(s))
+                return false;
+        while (scan_next(s, ']', &bad));
+        s->depth--;
+        return !bad;
+    case '{':
+        if (!scan_open(s, '}', &empty))
+            return false;
+        if (empty)
+            return true;
+        do {
+            const unsigned char *k;
+            if (!scan_key(s, &k, &n) || !skip_val(s))
+                return false;
+        } while (scan_next(s, '}', &bad));
+        s->depth--;
+        return !bad;
+    default:
+        return scan_num(s, &d);
     }
 }
 
-static bool check_chat(conn *c, const cJSON *root, mllm_http_chat *req, mllm_http_message **msgs,
-                       mllm_http_error *e)
+/* Reads a value into v: scalars as they are (a string unescaped into the
+ * scratch when `copy`), containers skipped (their kind only). */
+static bool scan_val(scan *s, jval *v, bool copy)
 {
-    mllm_http *s = c->srv;
-    if (!cJSON_IsObject(root)) {
-        err_set(e, NULL, NULL, "invalid_type",
-                "Invalid request body: expected a JSON object, but got %s instead.",
-                json_type_name(root));
-        return false;
-    }
-    chat_fields f;
-    chat_fields_find(root, &f);
-    const cJSON *model = f.model;
-    if (!model || cJSON_IsNull(model)) {
-        err_set(e, NULL, "model", "missing_required_parameter",
-                "You must provide a model parameter.");
-        return false;
-    }
-    if (!cJSON_IsString(model) || !model->valuestring[0])
-        return cJSON_IsString(model)
-                   ? (err_set(e, NULL, "model", "invalid_value", "Invalid 'model': empty string."),
-                      false)
-                   : bad_type(e, "model", "a string", model);
-    const cJSON *messages = f.messages;
-    if (!messages) {
-        err_set(e, NULL, "messages", "missing_required_parameter",
-                "Missing required parameter: 'messages'.");
-        return false;
-    }
-    if (!cJSON_IsArray(messages))
-        return bad_type(e, "messages", "an array", messages);
-    int n = cJSON_GetArraySize(messages);
-    if (n == 0) {
-        err_set(e, NULL, "messages", "empty_array",
-                "Invalid 'messages': empty array. Expected an array with minimum length 1, but "
-                "got an empty array instead.");
-        return false;
-    }
-    if (n > s->cfg.max_messages) {
-        err_set(e, NULL, "messages", "array_above_max_length",
-                "Invalid 'messages': array too long. Expected an array with maximum length %d, "
-                "but got an array with length %d instead.",
-                s->cfg.max_messages, n);
-        return false;
-    }
-    size_t joined = 0;
-    int i = 0;
-    const cJSON *m;
-    cJSON_ArrayForEach(m, messages)
-    {
-        if (!check_message(m, i++, &joined, e))
+    memset(v, 0, sizeof *v);
+    switch (peek(s)) {
+    case '"':
+        v->kind = JK_STRING;
+        if (!copy)
+            return scan_str(s, NULL, 0, &v->len);
+        if (!scan_str(s, s->o, SIZE_MAX, &v->len))
             return false;
+        v->str = s->o;
+        s->o[v->len] = '\0';
+        s->o += v->len + 1;
+        return true;
+    case 'n':
+        v->kind = JK_NULL;
+        return scan_lit(s, "null", 4);
+    case 't':
+        v->kind = JK_TRUE;
+        return scan_lit(s, "true", 4);
+    case 'f':
+        v->kind = JK_FALSE;
+        return scan_lit(s, "false", 5);
+    case '[':
+        v->kind = JK_ARRAY;
+        return skip_val(s);
+    case '{':
+        v->kind = JK_OBJECT;
+        return skip_val(s);
+    default:
+        v->kind = JK_NUMBER;
+        return scan_num(s, &v->num);
     }
-    const cJSON *stream = f.stream;
-    if (stream && !cJSON_IsBool(stream) && !cJSON_IsNull(stream))
-        return bad_type(e, "stream", "a boolean", stream);
-    req->stream = cJSON_IsTrue(stream);
-    const cJSON *so = f.stream_options;
-    if (so && !cJSON_IsNull(so)) {
-        if (!cJSON_IsObject(so))
-            return bad_type(e, "stream_options", "an object", so);
-        if (!req->stream) {
-            err_set(e, NULL, "stream_options", "invalid_value",
-                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
-            return false;
-        }
-        const cJSON *iu = cJSON_GetObjectItemCaseSensitive(so, "include_usage");
-        if (iu && !cJSON_IsBool(iu) && !cJSON_IsNull(iu))
-            return bad_type(e, "stream_options.include_usage", "a boolean", iu);
-        req->include_usage = cJSON_IsTrue(iu);
-    }
-    long max_tokens = 0, mct = 0, nchoices = 1;
-    if (!opt_int(f.max_tokens, "max_tokens", 1, INT_MAX, &max_tokens, e) ||
-        !opt_int(f.mct, "max_completion_tokens", 1, INT_MAX, &mct, e) ||
-        !opt_int(f.n, "n", 1, 128, &nchoices, e) ||
-        !opt_number(f.temperature, "temperature", 0, 2, e) ||
-        !opt_number(f.top_p, "top_p", 0, 1, e) ||
-        !opt_number(f.presence_penalty, "presence_penalty", -2, 2, e) ||
-        !opt_number(f.frequency_penalty, "frequency_penalty", -2, 2, e))
-        return false;
-    if (nchoices != 1) {
-        err_set(e, NULL, "n", "unsupported_value",
-                "Unsupported value: 'n' must be 1 here (one choice per request).");
-        return false;
-    }
-    req->max_tokens = (int)(mct ? mct : max_tokens);
-    const cJSON *rf = f.response_format;
-    req->format = MLLM_HTTP_FORMAT_TEXT;
-    if (rf && !cJSON_IsNull(rf)) {
-        if (!cJSON_IsObject(rf))
-            return bad_type(e, "response_format", "an object", rf);
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(rf, "type");
-        if (!cJSON_IsString(t))
-            return t ? bad_type(e, "response_format.type", "a string", t)
-                     : (err_set(e, NULL, "response_format.type", "missing_required_parameter",
-                                "Missing required parameter: 'response_format.type'."),
-                        false);
-        if (strcmp(t->valuestring, "json_object") == 0)
-            req->format = MLLM_HTTP_FORMAT_JSON_OBJECT;
-        else if (strcmp(t->valuestring, "json_schema") == 0) {
-            req->format = MLLM_HTTP_FORMAT_JSON_SCHEMA;
-            const cJSON *js = cJSON_GetObjectItemCaseSensitive(rf, "json_schema");
-            if (!cJSON_IsObject(js)) {
-                err_set(e, NULL, "response_format.json_schema", "missing_required_parameter",
-                        "Missing required parameter: 'response_format.json_schema'.");
-                return false;
-            }
-        } else if (strcmp(t->valuestring, "text") != 0) {
-            err_set(e, NULL, "response_format.type", "invalid_value",
-                    "Invalid value: '%.64s'. Supported values are: 'text', 'json_object', and "
-                    "'json_schema'.",
-                    t->valuestring);
-            return false;
-        }
-    }
-    const cJSON *user = f.user;
-    if (user && !cJSON_IsString(user) && !cJSON_IsNull(user))
-        return bad_type(e, "user", "a string", user);
-    req->user = cJSON_IsString(user) ? user->valuestring : "";
-    req->model = model->valuestring;
+}
 
-    if (n > s->msgs_cap) {
-        mllm_http_message *m2 = realloc(s->msgs, sizeof *m2 * (size_t)n);
-        if (m2) {
-            s->msgs = m2;
-            s->msgs_cap = n;
+#define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), sizeof(lit) - 1) == 0)
+
+/* One content part of message `ms` (part j), an object at s->p. Text parts
+ * are joined into the scratch at s->o, a newline before each that follows
+ * text already there (start: where the joined content began). */
+static bool scan_part(scan *s, msg_sum *ms, int j, const char *start)
+{
+    char *mark = s->o;
+    jval type = {JK_ABSENT, 0, NULL, 0}, text = {JK_ABSENT, 0, NULL, 0};
+    bool is_text = false, empty, bad = false;
+    if (!scan_open(s, '}', &empty))
+        return false;
+    if (!empty) {
+        do {
+            const unsigned char *k;
+            size_t n;
+            if (!scan_key(s, &k, &n))
+                return false;
+            if (KEY_IS(k, n, "type") && type.kind == JK_ABSENT && peek(s) == '"') {
+                char t[5];
+                type.kind = JK_STRING;
+                if (!scan_str(s, t, sizeof t, &type.len))
+                    return false;
+                is_text = type.len == 4 && memcmp(t, "text", 4) == 0;
+            } else if (KEY_IS(k, n, "type") && type.kind == JK_ABSENT) {
+                if (!scan_val(s, &type, false))
+                    return false;
+            } else if (KEY_IS(k, n, "text") && text.kind == JK_ABSENT && peek(s) == '"') {
+                if (s->o > start)
+                    *s->o++ = '\n';
+                text.kind = JK_STRING;
+                if (!scan_str(s, s->o, SIZE_MAX, &text.len))
+                    return false;
+                s->o += text.len;
+            } else if (KEY_IS(k, n, "text") && text.kind == JK_ABSENT) {
+                if (!scan_val(s, &text, false))
+                    return false;
+            } else if (!skip_val(s))
+                return false;
+        } while (scan_next(s, '}', &bad));
+        s->depth--;
+        if (bad)
+            return false;
+    }
+    if (ms->fault == PF_NONE) {
+        ms->part = j;
+        if (type.kind == JK_ABSENT)
+            ms->fault = PF_NO_TYPE;
+        else if (type.kind != JK_STRING) {
+            ms->fault = PF_TYPE;
+            ms->got = type;
+        } else if (is_text && text.kind == JK_ABSENT)
+            ms->fault = PF_NO_TEXT;
+        else if (is_text && text.kind != JK_STRING) {
+            ms->fault = PF_TEXT;
+            ms->got = text;
         }
     }
-    *msgs = n <= s->msgs_cap ? s->msgs : NULL;
-    buf_reset(&s->scratch);
-    if (!*msgs || buf_reserve(&s->scratch, joined + 1) != 0) {
-        err_set(e, "server_error", NULL, NULL, "Out of memory.");
-        return false;
-    }
-    i = 0;
-    cJSON_ArrayForEach(m, messages)
-    {
-        message_text(s, m, &(*msgs)[i++]);
-    }
-    req->messages = *msgs;
-    req->nmessages = n;
-    req->http = &c->rq;
+    if (!is_text || text.kind != JK_STRING)
+        s->o = mark; /* not a text part: its text is not kept */
     return true;
+}
+
+/* A content array at s->p: its text parts joined into the scratch. */
+static bool scan_parts(scan *s, msg_sum *ms, mllm_http_message *out)
+{
+    char *start = s->o;
+    bool empty, bad = false;
+    ms->content.kind = JK_ARRAY;
+    if (!scan_open(s, ']', &empty))
+        return false;
+    if (!empty) {
+        int j = 0;
+        do {
+            if (peek(s) == '{') {
+                if (!scan_part(s, ms, j, start))
+                    return false;
+            } else {
+                jval v;
+                if (!scan_val(s, &v, false))
+                    return false;
+                if (ms->fault == PF_NONE) {
+                    ms->fault = PF_NOT_OBJECT;
+                    ms->part = j;
+                    ms->got = v;
+                }
+            }
+            j++;
+        } while (scan_next(s, ']', &bad));
+        s->depth--;
+        if (bad)
+            return false;
+    }
+    out->content = start;
+    out->len = (size_t)(s->o - start);
+    *s->o++ = '\0';
+    return true;
+}
+
+/* One message, an object at s->p. */
+static bool scan_message(scan *s, msg_sum *ms, mllm_http_message *out)
+{
+    bool empty, bad = false;
+    memset(ms, 0, sizeof *ms);
+    ms->self.kind = JK_OBJECT;
+    ms->role_k = -1;
+    out->content = "";
+    out->len = 0;
+    if (!scan_open(s, '}', &empty))
+        return false;
+    if (empty)
+        return true;
+    do {
+        const unsigned char *k;
+        size_t n;
+        if (!scan_key(s, &k, &n))
+            return false;
+        bool ok;
+        if (KEY_IS(k, n, "role") && ms->role.kind == JK_ABSENT) {
+            ok = scan_val(s, &ms->role, true);
+            if (ms->role.kind == JK_STRING) {
+                ms->role_k = role_index(ms->role.str, ms->role.len);
+                out->role = ms->role_k >= 0 ? chat_roles[ms->role_k] : "";
+            }
+        } else if (KEY_IS(k, n, "content") && ms->content.kind == JK_ABSENT) {
+            if (peek(s) == '[')
+                ok = scan_parts(s, ms, out);
+            else {
+                ok = scan_val(s, &ms->content, true);
+                if (ms->content.kind == JK_STRING) {
+                    out->content = ms->content.str;
+                    out->len = ms->content.len;
+                }
+            }
+        } else
+            ok = skip_val(s);
+        if (!ok)
+            return false;
+    } while (scan_next(s, '}', &bad));
+    s->depth--;
+    return !bad;
+}
+
+/* The messages array at s->p. */
+static bool scan_messages(scan *s, mllm_http_chat_parser *p, chat_sum *f)
+{
+    bool empty, bad = false;
+    f->messages.kind = JK_ARRAY;
+    if (!scan_open(s, ']', &empty))
+        return false;
+    if (empty)
+        return true;
+    int i = 0;
+    do {
+        if (i >= p->max_messages) {
+            if (!skip_val(s))
+                return false; /* too many: the count is all that matters */
+        } else {
+            if (!msgs_reserve(p, i + 1))
+                return false;
+            msg_sum ms;
+            mllm_http_message *out = &p->msgs[i];
+            out->role = "";
+            if (peek(s) == '{') {
+                if (!scan_message(s, &ms, out))
+                    return false;
+            } else {
+                memset(&ms, 0, sizeof ms);
+                ms.role_k = -1;
+                if (!scan_val(s, &ms.self, false))
+                    return false;
+            }
+            note_message(f, &ms, i);
+        }
+        if (i == INT_MAX)
+            return false;
+        i++;
+    } while (scan_next(s, ']', &bad));
+    s->depth--;
+    f->nmessages = i;
+    return !bad;
+}
+
+/* Top-level keys the checks read, by name. */
+static jval *top_field(chat_sum *f, const unsigned char *k, size_t n)
+{
+    switch (k[0]) {
+    case 'm':
+        if (KEY_IS(k, n, "model"))
+            return &f->model;
+        if (KEY_IS(k, n, "messages"))
+            return &f->messages;
+        if (KEY_IS(k, n, "max_tokens"))
+            return &f->max_tokens;
+        if (KEY_IS(k, n, "max_completion_tokens"))
+            return &f->mct;
+        break;
+    case 's':
+        if (KEY_IS(k, n, "stream"))
+            return &f->stream;
+        if (KEY_IS(k, n, "stream_options"))
+            return &f->stream_options;
+        break;
+    case 'n':
+        if (KEY_IS(k, n, "n"))
+            return &f->n;
+        break;
+    case 't':
+        if (KEY_IS(k, n, "temperature"))
+            return &f->temperature;
+        if (KEY_IS(k, n, "top_p"))
+            return &f->top_p;
+        break;
+    case 'p':
+        if (KEY_IS(k, n, "presence_penalty"))
+            return &f->presence_penalty;
+        break;
+    case 'f':
+        if (KEY_IS(k, n, "frequency_penalty"))
+            return &f->frequency_penalty;
+        break;
+    case 'r':
+        if (KEY_IS(k, n, "response_format"))
+            return &f->response_format;
+        break;
+    case 'u':
+        if (KEY_IS(k, n, "user"))
+            return &f->user;
+        break;
+    }
+    return NULL;
+}
+
+/* An object at s->p whose members `a` and `b` (first occurrences) are read
+ * into va and vb (vb may be NULL). */
+static bool scan_members(scan *s, const char *a, jval *va, const char *b, jval *vb)
+{
+    bool empty, bad = false;
+    if (!scan_open(s, '}', &empty))
+        return false;
+    if (empty)
+        return true;
+    do {
+        const unsigned char *k;
+        size_t n;
+        if (!scan_key(s, &k, &n))
+            return false;
+        jval *v = n == strlen(a) && memcmp(k, a, n) == 0         ? va
+                  : vb && n == strlen(b) && memcmp(k, b, n) == 0 ? vb
+                                                                 : NULL;
+        if (!(v && v->kind == JK_ABSENT ? scan_val(s, v, true) : skip_val(s)))
+            return false;
+    } while (scan_next(s, '}', &bad));
+    s->depth--;
+    return !bad;
+}
+
+/* Returns 1 and fills f, or 0 for a body left to cJSON. */
+static int parse_scan(mllm_http_chat_parser *p, const char *body, size_t len, chat_sum *f)
+{
+    /* Every string's unescaped bytes and NUL fit in the body's length (a
+     * string has two quotes), plus a newline per joined part. */
+    buf_reset(&p->scratch);
+    if (len > (MLLM_HTTP_BUF_MAX - 64) / 2 || buf_reserve(&p->scratch, 2 * len + 64) != 0)
+        return 0;
+    scan s = {(const unsigned char *)body, (const unsigned char *)body + len, p->scratch.data, 0};
+    memset(f, 0, sizeof *f);
+    f->bad = -1;
+    ws(&s);
+    bool empty, bad = false;
+    if (peek(&s) != '{' || !scan_open(&s, '}', &empty))
+        return 0; /* a BOM, or not an object: cJSON says what it is */
+    if (!empty) {
+        do {
+            const unsigned char *k;
+            size_t n;
+            if (!scan_key(&s, &k, &n))
+                return 0;
+            jval *v = n ? top_field(f, k, n) : NULL;
+            bool ok;
+            if (!v || v->kind != JK_ABSENT)
+                ok = skip_val(&s);
+            else if (v == &f->messages && peek(&s) == '[')
+                ok = scan_messages(&s, p, f);
+            else if (v == &f->stream_options && peek(&s) == '{') {
+                v->kind = JK_OBJECT;
+                ok = scan_members(&s, "include_usage", &f->include_usage, NULL, NULL);
+            } else if (v == &f->response_format && peek(&s) == '{') {
+                v->kind = JK_OBJECT;
+                ok = scan_members(&s, "type", &f->rf_type, "json_schema", &f->rf_schema);
+            } else
+                ok = scan_val(&s, v, true);
+            if (!ok)
+                return 0;
+        } while (scan_next(&s, '}', &bad));
+        if (bad)
+            return 0;
+    }
+    p->scratch.len = (size_t)(s.o - p->scratch.data);
+    return 1;
+}
+
+/* ---- parsing a chat body ---- */
+
+static void parser_init(mllm_http_chat_parser *p, int max_messages)
+{
+    memset(p, 0, sizeof *p);
+    p->max_messages = max_messages;
+#ifndef __SANITIZE_ADDRESS__
+    p->arena = malloc(JSON_ARENA); /* NULL: bodies are parsed with malloc */
+#endif
+}
+
+static void parser_release(mllm_http_chat_parser *p)
+{
+    json_release(p);
+    mllm_http_buf_release(&p->scratch);
+    free(p->msgs);
+    free(p->arena);
+    memset(p, 0, sizeof *p);
+}
+
+mllm_http_chat_parser *mllm_http_chat_parser_new(int max_messages)
+{
+    if (max_messages < 1)
+        return NULL;
+    mllm_http_chat_parser *p = malloc(sizeof *p);
+    if (!p)
+        return NULL;
+    json_hooks_install();
+    parser_init(p, max_messages);
+    return p;
+}
+
+void mllm_http_chat_parser_free(mllm_http_chat_parser *p)
+{
+    if (!p)
+        return;
+    parser_release(p);
+    free(p);
+}
+
+int mllm_http_chat_parse(mllm_http_chat_parser *p, const char *body, size_t len,
+                         mllm_http_chat_mode mode, mllm_http_chat *req, mllm_http_error *e)
+{
+    memset(req, 0, sizeof *req);
+    json_release(p);
+    if (len == 0) {
+        err_set(e, NULL, NULL, NULL,
+                "We could not parse the JSON body of your request: the body is empty. (The API "
+                "expects a JSON payload.)");
+        return 400;
+    }
+    if (mode != MLLM_HTTP_CHAT_CJSON) {
+        chat_sum f;
+        if (parse_scan(p, body, len, &f)) {
+            if (!check_chat(&f, p->max_messages, req, e))
+                return 400;
+            req->messages = p->msgs;
+            return 200;
+        }
+        if (mode == MLLM_HTTP_CHAT_SCAN)
+            return 0;
+    }
+    return parse_cjson(p, body, len, req, e);
 }
 
 /* ---- chat completions: answering ------------------------------------------------------- */
@@ -1981,82 +3062,61 @@ static void start_stream(conn *c, const mllm_http_chat *req, const mllm_http_cha
     uv_timer_start(&c->timer, stream_step, ttft, 0);
 }
 
-/* A bounded string builder for header lines (no printf on the hot path). */
-typedef struct sbuild {
-    char *p;
-    size_t n, len;
-} sbuild;
-
-static void sb_put(sbuild *b, const char *s, size_t k)
+/* Writes a duration as OpenAI writes reset times ("120ms", "1s", "6m0s") at
+ * o (room for 48 bytes); returns the end. */
+static char *w_duration(char *o, double s)
 {
-    if (b->len + k >= b->n)
-        k = b->n - 1 - b->len;
-    memcpy(b->p + b->len, s, k);
-    b->len += k;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuild *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_u64(sbuild *b, uint64_t v)
-{
-    char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sb_put(b, tmp + i, sizeof tmp - i);
-}
-
-/* A duration as OpenAI writes reset times: "120ms", "1s", "6m0s". */
-static void sb_duration(sbuild *b, double s)
-{
-    uint64_t ms = s > 0 ? (uint64_t)(s * 1000 + 0.5) : 0;
+    uint64_t ms = s > 0 && s < 1e15 ? (uint64_t)(s * 1000 + 0.5) : 0;
     if (ms < 1000) {
-        sb_u64(b, ms);
-        sb_puts(b, "ms");
+        o = w_u64(o, ms);
+        W_LIT(o, "ms");
     } else if (ms < 60000) {
-        sb_u64(b, (ms + 999) / 1000);
-        sb_puts(b, "s");
+        o = w_u64(o, (ms + 999) / 1000);
+        *o++ = 's';
     } else {
         uint64_t t = (ms + 999) / 1000;
-        sb_u64(b, t / 60);
-        sb_puts(b, "m");
-        sb_u64(b, t % 60);
-        sb_puts(b, "s");
+        o = w_u64(o, t / 60);
+        *o++ = 'm';
+        o = w_u64(o, t % 60);
+        *o++ = 's';
     }
+    return o;
+}
+
+/* The headers a chat answer adds (request id, rate limits) into x, NUL-
+ * terminated; x has room for 512 bytes, more than they can take. */
+static void chat_headers(const mllm_http_chat_result *res, char *x)
+{
+    char *o = x;
+    size_t idn = strnlen(res->request_id, sizeof res->request_id - 1);
+    if (idn) {
+        W_LIT(o, "x-request-id: ");
+        o = w_mem(o, res->request_id, idn);
+        W_LIT(o, "\r\n");
+    }
+    const mllm_http_ratelimit *rl = &res->rl;
+    if (rl->limit_requests > 0) {
+        W_LIT(o, "x-ratelimit-limit-requests: ");
+        o = w_u64(o, (uint64_t)rl->limit_requests);
+        W_LIT(o, "\r\nx-ratelimit-remaining-requests: ");
+        o = w_u64(o, rl->remaining_requests > 0 ? (uint64_t)rl->remaining_requests : 0);
+        W_LIT(o, "\r\nx-ratelimit-reset-requests: ");
+        o = w_duration(o, rl->reset_s);
+        W_LIT(o, "\r\n");
+    }
+    if (rl->retry_after_s > 0) {
+        W_LIT(o, "Retry-After: ");
+        o = w_u64(o, (uint64_t)rl->retry_after_s);
+        W_LIT(o, "\r\n");
+    }
+    *o = '\0';
 }
 
 static void answer_chat(conn *c, const mllm_http_chat *req, mllm_http_chat_result *res)
 {
     mllm_http *s = c->srv;
     char extra[512];
-    sbuild x = {extra, sizeof extra, 0};
-    extra[0] = '\0';
-    if (res->request_id[0]) {
-        sb_puts(&x, "x-request-id: ");
-        sb_puts(&x, res->request_id);
-        sb_puts(&x, "\r\n");
-    }
-    const mllm_http_ratelimit *rl = &res->rl;
-    if (rl->limit_requests > 0) {
-        sb_puts(&x, "x-ratelimit-limit-requests: ");
-        sb_u64(&x, (uint64_t)rl->limit_requests);
-        sb_puts(&x, "\r\nx-ratelimit-remaining-requests: ");
-        sb_u64(&x, rl->remaining_requests > 0 ? (uint64_t)rl->remaining_requests : 0);
-        sb_puts(&x, "\r\nx-ratelimit-reset-requests: ");
-        sb_duration(&x, rl->reset_s);
-        sb_puts(&x, "\r\n");
-    }
-    if (rl->retry_after_s > 0) {
-        sb_puts(&x, "Retry-After: ");
-        sb_u64(&x, (uint64_t)rl->retry_after_s);
-        sb_puts(&x, "\r\n");
-    }
+    chat_headers(res, extra);
     uint64_t lat = delay_ms(res->latency_us);
     mllm_http_buf *to = lat ? &c->pend : &c->out;
     if (res->status != 200) {
@@ -2069,41 +3129,50 @@ static void answer_chat(conn *c, const mllm_http_chat *req, mllm_http_chat_resul
     if (!res->id[0])
         snprintf(res->id, sizeof res->id, "chatcmpl-%016llx", (unsigned long long)++s->next_id);
     const char *model = res->model[0] ? res->model : req->model;
-    long long created = (long long)time(NULL);
+    long long created = (long long)wall_now(s);
     if (req->stream) {
         start_stream(c, req, res, model, created, extra);
         return;
     }
+    /* The whole answer in one reservation: every string at its worst (6
+     * bytes a byte escaped, and its quotes), and 512 bytes for the rest (360
+     * with the numbers at 20 digits). */
     const char *finish = res->finish_reason[0] ? res->finish_reason : "stop";
+    const char *text = res->content->data ? res->content->data : "";
+    size_t idn = strlen(res->id), mn = strlen(model), fpn = strlen(res->fingerprint);
+    size_t fn = strlen(finish), tn = res->content->len;
+    uint64_t ptok = (uint64_t)(res->prompt_tokens > 0 ? res->prompt_tokens : 0);
+    uint64_t ctok = (uint64_t)(res->completion_tokens > 0 ? res->completion_tokens : 0);
     mllm_http_buf *j = &s->jbuf;
     buf_reset(j);
-    PUT_LIT(j, "{\"id\":");
-    mllm_http_buf_json_str(j, res->id, strlen(res->id));
-    PUT_LIT(j, ",\"object\":\"chat.completion\",\"created\":");
-    mllm_http_buf_u64(j, (uint64_t)created);
-    PUT_LIT(j, ",\"model\":");
-    mllm_http_buf_json_str(j, model, strlen(model));
-    PUT_LIT(j, ",\"system_fingerprint\":");
-    if (res->fingerprint[0])
-        mllm_http_buf_json_str(j, res->fingerprint, strlen(res->fingerprint));
-    else
-        PUT_LIT(j, "null");
-    PUT_LIT(j, ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
-    mllm_http_buf_json_str(j, res->content->data ? res->content->data : "", res->content->len);
-    PUT_LIT(j, ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
-    mllm_http_buf_json_str(j, finish, strlen(finish));
-    PUT_LIT(j, "}],\"usage\":{\"prompt_tokens\":");
-    mllm_http_buf_u64(j, (uint64_t)(res->prompt_tokens > 0 ? res->prompt_tokens : 0));
-    PUT_LIT(j, ",\"completion_tokens\":");
-    mllm_http_buf_u64(j, (uint64_t)(res->completion_tokens > 0 ? res->completion_tokens : 0));
-    PUT_LIT(j, ",\"total_tokens\":");
-    mllm_http_buf_u64(j, (uint64_t)((res->prompt_tokens > 0 ? res->prompt_tokens : 0) +
-                                    (res->completion_tokens > 0 ? res->completion_tokens : 0)));
-    PUT_LIT(j, "}}");
-    if (j->failed) {
+    if (buf_reserve(j, 512 + 6 * (idn + mn + fpn + fn + tn)) != 0) {
         fail(c, 500, NULL, NULL, NULL, "Out of memory.");
         return;
     }
+    char *o = j->data;
+    W_LIT(o, "{\"id\":");
+    o = w_json_str(o, res->id, idn);
+    W_LIT(o, ",\"object\":\"chat.completion\",\"created\":");
+    o = w_u64(o, (uint64_t)created);
+    W_LIT(o, ",\"model\":");
+    o = w_json_str(o, model, mn);
+    W_LIT(o, ",\"system_fingerprint\":");
+    if (fpn)
+        o = w_json_str(o, res->fingerprint, fpn);
+    else
+        W_LIT(o, "null");
+    W_LIT(o, ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+    o = w_json_str(o, text, tn);
+    W_LIT(o, ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
+    o = w_json_str(o, finish, fn);
+    W_LIT(o, "}],\"usage\":{\"prompt_tokens\":");
+    o = w_u64(o, ptok);
+    W_LIT(o, ",\"completion_tokens\":");
+    o = w_u64(o, ctok);
+    W_LIT(o, ",\"total_tokens\":");
+    o = w_u64(o, ptok + ctok);
+    W_LIT(o, "}}");
+    j->len = (size_t)(o - j->data);
     send_body(c, to, 200, "application/json", extra, j->data, j->len);
     if (lat)
         defer(c, lat);
@@ -2112,30 +3181,15 @@ static void answer_chat(conn *c, const mllm_http_chat *req, mllm_http_chat_resul
 static void do_chat(conn *c)
 {
     mllm_http *s = c->srv;
-    if (c->body.len == 0) {
-        fail(c, 400, NULL, NULL, NULL,
-             "We could not parse the JSON body of your request: the body is empty. (The API "
-             "expects a JSON payload.)");
-        return;
-    }
-    cJSON *root = json_parse(s, c->body.data, c->body.len);
-    if (!root) {
-        fail(c, 400, NULL, NULL, NULL,
-             "We could not parse the JSON body of your request. (HINT: This likely means you "
-             "aren't using your HTTP library correctly. The API expects a JSON payload, but what "
-             "was sent was not valid JSON.)");
-        return;
-    }
     mllm_http_chat req;
-    mllm_http_message *msgs = NULL;
     mllm_http_error e;
-    memset(&req, 0, sizeof req);
-    memset(&e, 0, sizeof e);
-    if (!check_chat(c, root, &req, &msgs, &e)) {
-        send_error(c, &c->out, e.type[0] && strcmp(e.type, "server_error") == 0 ? 500 : 400, &e,
-                   NULL);
+    int status = mllm_http_chat_parse(s->chat, c->body.data ? c->body.data : "", c->body.len,
+                                      MLLM_HTTP_CHAT_AUTO, &req, &e);
+    if (status != 200) {
+        send_error(c, &c->out, status, &e, NULL);
         goto out;
     }
+    req.http = &c->rq;
     mllm_http_chat_result res;
     memset(&res, 0, sizeof res);
     res.status = 200;
@@ -2152,7 +3206,7 @@ static void do_chat(conn *c)
     }
     answer_chat(c, &req, &res);
 out:
-    json_release(s, root);
+    json_release(s->chat);
 }
 
 /* ---- the server ------------------------------------------------------------------------ */
@@ -2193,18 +3247,14 @@ int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **ou
     struct sigaction sa;
     if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
         signal(SIGPIPE, SIG_IGN);
-    static bool hooks_installed;
-    if (!hooks_installed) {
-        cJSON_Hooks hooks = {json_malloc, json_free};
-        cJSON_InitHooks(&hooks);
-        hooks_installed = true;
-    }
     mllm_http *s = calloc(1, sizeof *s);
     if (!s)
         return UV_ENOMEM;
-#ifndef __SANITIZE_ADDRESS__
-    s->arena = malloc(JSON_ARENA); /* NULL: bodies are parsed with malloc */
-#endif
+    s->chat = mllm_http_chat_parser_new(cfg->max_messages);
+    if (!s->chat) {
+        free(s);
+        return UV_ENOMEM;
+    }
     s->loop = loop;
     s->cfg = *cfg;
     int rc = UV_EINVAL;
@@ -2214,6 +3264,9 @@ int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **ou
         strcmp(cfg->api_key, cfg->trainer_token) == 0 ||
         strcmp(cfg->trainee_token, cfg->trainer_token) == 0)
         goto err_free;
+    for (int i = 0; i < 3; i++)
+        if ((s->tok[i].len + 7) / 8 * 8 > s->tok_window)
+            s->tok_window = (s->tok[i].len + 7) / 8 * 8;
     snprintf(s->bind, sizeof s->bind, "%s", cfg->bind ? cfg->bind : "127.0.0.1");
     snprintf(s->server_name, sizeof s->server_name, "%s", cfg->server_name ? cfg->server_name : "");
     s->cfg.bind = s->bind;
@@ -2264,7 +3317,7 @@ err_close:
     /* The handles are embedded in s: let libuv finish closing them first. */
     uv_run(loop, UV_RUN_NOWAIT);
 err_free:
-    free(s->arena);
+    mllm_http_chat_parser_free(s->chat);
     free(s);
     return rc;
 }
@@ -2280,9 +3333,7 @@ static void maybe_free_server(mllm_http *s)
         return;
     mllm_http_buf_release(&s->jbuf);
     mllm_http_buf_release(&s->cbuf);
-    mllm_http_buf_release(&s->scratch);
-    free(s->msgs);
-    free(s->arena);
+    mllm_http_chat_parser_free(s->chat);
     free(s);
 }
 

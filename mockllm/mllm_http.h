@@ -63,6 +63,9 @@ int mllm_http_buf_u64(mllm_http_buf *b, uint64_t v);
 /* Appends a JSON number; NaN and infinities become null. */
 int mllm_http_buf_json_num(mllm_http_buf *b, double v);
 void mllm_http_buf_release(mllm_http_buf *b); /* frees the data; the struct can be reused */
+/* Makes room for n more bytes, so that a writer can put them at data + len
+ * itself (then add them to len): 0, or UV_ENOMEM with `failed` set. */
+int mllm_http_buf_reserve(mllm_http_buf *b, size_t n);
 
 /* ---- what callbacks receive and return ------------------------------------------------ */
 
@@ -127,6 +130,38 @@ typedef struct mllm_http_chat {
     const char *user;              /* "" when absent */
     const mllm_http_request *http; /* for mllm_http_header() */
 } mllm_http_chat;
+
+/* ---- chat request bodies, on their own ------------------------------------------------- */
+
+/* What the server does with the body of POST /v1/chat/completions, callable
+ * without a server (tests, tools). A scanner that never allocates reads the
+ * body in one pass and extracts only the fields of mllm_http_chat, unescaping
+ * strings into the parser's scratch buffer; a body it does not handle (a JSON
+ * syntax error, a number or escape outside its plain forms, keys with
+ * escapes, nesting deeper than 64, a NUL in a string, a top level that is not
+ * an object) goes to cJSON, which gives the same answers, only slower. Both
+ * paths share the checks, so that errors (message, param, code) are the same
+ * whoever parsed the body. */
+typedef struct mllm_http_chat_parser mllm_http_chat_parser;
+
+typedef enum mllm_http_chat_mode {
+    MLLM_HTTP_CHAT_AUTO,  /* the scanner, cJSON for what it does not handle (the server's way) */
+    MLLM_HTTP_CHAT_SCAN,  /* the scanner only */
+    MLLM_HTTP_CHAT_CJSON, /* cJSON only */
+} mllm_http_chat_mode;
+
+/* A parser for requests of at most max_messages messages (>= 1); NULL when
+ * out of memory or max_messages < 1. Installs the cJSON hooks of
+ * mllm_http_start when they are not yet installed. */
+mllm_http_chat_parser *mllm_http_chat_parser_new(int max_messages);
+void mllm_http_chat_parser_free(mllm_http_chat_parser *p); /* NULL is a no-op */
+/* Parses and checks `body` (len bytes, not NUL-terminated) as the server
+ * does. Returns 200 and fills *req, whose pointers stay valid until the next
+ * call on p or its free (req->http is NULL); or the status of the error the
+ * server would send (400; 500 when out of memory) and fills *err. In
+ * MLLM_HTTP_CHAT_SCAN mode, returns 0 for a body the scanner hands to cJSON. */
+int mllm_http_chat_parse(mllm_http_chat_parser *p, const char *body, size_t len,
+                         mllm_http_chat_mode mode, mllm_http_chat *req, mllm_http_error *err);
 
 /* What the chat callback fills. The server zeroes it and sets status 200
  * before the call; `content` is a server buffer to append the answer to. */
@@ -219,9 +254,9 @@ void mllm_http_config_default(mllm_http_config *c);
 
 /* Binds and listens on `loop`. Ignores SIGPIPE when it is at its default
  * disposition (a client gone mid-answer is then an EPIPE on its connection).
- * The first call installs process-wide cJSON allocator hooks (request bodies
- * are parsed into a per-server arena; every other cJSON allocation still goes
- * to malloc/free): make it before other threads use cJSON.
+ * The first call installs process-wide cJSON allocator hooks (the chat bodies
+ * cJSON parses go into a per-server arena; every other cJSON allocation still
+ * goes to malloc/free): make it before other threads use cJSON.
  * Returns 0 and sets *out, or a negative libuv
  * error (uv_strerror): UV_EINVAL for a bad config (missing or equal tokens,
  * bad address), UV_EADDRINUSE, UV_ENOMEM... The config is copied. */

@@ -363,18 +363,16 @@ static void on_chat(void *ctx, const mllm_http_chat *req, mllm_http_chat_result 
         return;
     }
     rate_headers(sv, &r, &res->rl, false);
-    char text[4096];
-    size_t need = mllm_service_render(svc, &mr, &r, text, sizeof text);
-    if (need < sizeof text) {
-        mllm_http_buf_append(res->content, text, need);
-    } else {
-        char *big = malloc(need + 1);
-        if (big) {
-            mllm_service_render(svc, &mr, &r, big, need + 1);
-            mllm_http_buf_append(res->content, big, need);
-            free(big);
-        } else
-            res->content->failed = true;
+    /* Rendered in place into the server's answer buffer, which it reuses from
+     * request to request: no copy, and no allocation once it has grown. */
+    mllm_http_buf *out = res->content;
+    if (mllm_http_buf_reserve(out, 4096) == 0) {
+        size_t room = out->cap - out->len;
+        size_t need = mllm_service_render(svc, &mr, &r, out->data + out->len, room);
+        if (need < room ||
+            (mllm_http_buf_reserve(out, need + 1) == 0 &&
+             mllm_service_render(svc, &mr, &r, out->data + out->len, need + 1) == need))
+            out->len += need;
     }
     if (r.model >= 0) {
         const mllm_model *m = &w->models[r.model];

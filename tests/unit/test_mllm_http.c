@@ -4,7 +4,9 @@
  * order, SSE framing, 429 headers, read timeouts against slow clients, and
  * garbage that must not stop it. The server runs its libuv loop in a thread
  * with mock callbacks and short timeouts; the test talks to it with
- * blocking sockets. Each test ends by checking the loop closes cleanly. */
+ * blocking sockets. Each test ends by checking the loop closes cleanly.
+ * Without a socket: the chat-body scanner against cJSON on a table of bodies
+ * and on random mutations of them, and the JSON string writer. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -104,6 +106,12 @@ static void mock_route(void *ctx, const mllm_http_route_req *rq, mllm_http_reply
     (void)ctx;
     if (strcmp(rq->path, "/admin/missing") == 0)
         return; /* the server's 404 */
+    if (strcmp(rq->path, "/admin/header") == 0) {
+        const char *v = mllm_http_header(rq->http, "x-mixed-case-header_`^|~z-name");
+        rep->status = 200;
+        mllm_http_buf_printf(rep->body, "{\"value\":\"%s\"}", v ? v : "(none)");
+        return;
+    }
     if (strcmp(rq->path, "/admin/teapot") == 0) {
         rep->status = 409;
         snprintf(rep->err.message, sizeof rep->err.message, "conflict here");
@@ -949,9 +957,515 @@ static void route_gets_method_path_query_role_body(void **state)
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "{\"method\":\"POST\",\"path\":\"/v1/drill/actions\",\"query\":"
                                 "\"a=1&b=2\",\"role\":\"trainee\",\"body_len\":5}");
+    /* Header names are found whatever their case (only A..Z are folded). */
+    roundtrip("GET /admin/header HTTP/1.1\r\n" TRAINER
+              "X-Mixed-CASE-Header_`^|~Z-NAME: Some Value\r\n\r\n",
+              &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"value\":\"Some Value\"}");
 }
 
 /* ---- no socket needed ------------------------------------------------------------------ */
+
+/* ---- chat bodies: the scanner against cJSON -------------------------------------------- */
+
+/* Parses body with p in mode, from an exact-size heap copy (so that ASan
+ * catches a read past the end: the body is never NUL-terminated). */
+static int parse_copy(mllm_http_chat_parser *p, const char *body, size_t len,
+                      mllm_http_chat_mode mode, mllm_http_chat *req, mllm_http_error *err)
+{
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, body, len);
+    memset(err, 0, sizeof *err);
+    int st = mllm_http_chat_parse(p, copy, len, mode, req, err);
+    free(copy);
+    return st;
+}
+
+/* Empty when both outcomes are the same, else what differs. */
+static const char *chat_diff(int sa, const mllm_http_chat *a, const mllm_http_error *ea, int sb,
+                             const mllm_http_chat *b, const mllm_http_error *eb)
+{
+    if (sa != sb)
+        return "status";
+    if (sa != 200) {
+        if (strcmp(ea->message, eb->message) != 0)
+            return "error message";
+        if (strcmp(ea->type, eb->type) != 0 || strcmp(ea->param, eb->param) != 0 ||
+            strcmp(ea->code, eb->code) != 0)
+            return "error type, param or code";
+        return "";
+    }
+    if (strcmp(a->model, b->model) != 0)
+        return "model";
+    if (strcmp(a->user, b->user) != 0)
+        return "user";
+    if (a->max_tokens != b->max_tokens || a->stream != b->stream ||
+        a->include_usage != b->include_usage || a->format != b->format)
+        return "max_tokens, stream, include_usage or format";
+    if (a->nmessages != b->nmessages)
+        return "nmessages";
+    for (int i = 0; i < a->nmessages; i++) {
+        const mllm_http_message *x = &a->messages[i], *y = &b->messages[i];
+        if (strcmp(x->role, y->role) != 0)
+            return "a role";
+        if (x->len != y->len || memcmp(x->content, y->content, x->len) != 0 ||
+            x->content[x->len] != '\0' || y->content[y->len] != '\0')
+            return "a content";
+    }
+    return "";
+}
+
+enum { BY_SCAN, BY_CJSON }; /* who is expected to decide a body */
+
+typedef struct body_case {
+    const char *name;
+    const char *body;
+    int status;
+    int by;
+} body_case;
+
+#define M1                 "\"model\":\"m1\""
+#define MSG(role, content) "{\"role\":\"" role "\",\"content\":" content "}"
+#define U1                 "\"messages\":[" MSG("user", "\"hi\"") "]"
+
+/* Runs one body through the three modes of two parsers and checks they agree
+ * with cJSON (and with the expected status and path). */
+static void check_body(mllm_http_chat_parser *pc, mllm_http_chat_parser *ps, const char *name,
+                       const char *body, size_t len, int want_status, int want_by)
+{
+    mllm_http_chat rc, rs, ra;
+    mllm_http_error ec, es, ea;
+    int sc = parse_copy(pc, body, len, MLLM_HTTP_CHAT_CJSON, &rc, &ec);
+    int ss = parse_copy(ps, body, len, MLLM_HTTP_CHAT_SCAN, &rs, &es);
+    if (want_status && sc != want_status)
+        fail_msg("%s: cJSON says %d (%s), want %d", name, sc, ec.message, want_status);
+    if (want_by == BY_SCAN && ss == 0)
+        fail_msg("%s: the scanner handed it to cJSON", name);
+    if (want_by == BY_CJSON && ss != 0)
+        fail_msg("%s: the scanner decided it (%d), cJSON should", name, ss);
+    if (ss != 0) {
+        const char *d = chat_diff(sc, &rc, &ec, ss, &rs, &es);
+        if (d[0])
+            fail_msg("%s: scanner and cJSON differ in %s: %d '%s' / %d '%s'", name, d, ss,
+                     es.message, sc, ec.message);
+    }
+    int sa = parse_copy(ps, body, len, MLLM_HTTP_CHAT_AUTO, &ra, &ea);
+    const char *d = chat_diff(sc, &rc, &ec, sa, &ra, &ea);
+    if (d[0])
+        fail_msg("%s: the server's way and cJSON differ in %s", name, d);
+}
+
+static void chat_scanner_agrees_with_cjson_on_a_table_of_bodies(void **state)
+{
+    (void)state;
+    static const body_case cases[] = {
+        /* accepted */
+        {"minimal", "{" M1 "," U1 "}", 200, BY_SCAN},
+        {"the benchmark's",
+         "{\"model\":\"nw-large\",\"messages\":[{\"role\":\"system\",\"content\":\"You are the "
+         "Skyloft support assistant. Answer only from the help centre articles.\"},{\"role\":"
+         "\"user\",\"content\":\"Hello, I look after our team workspace.\"},{\"role\":"
+         "\"assistant\",\"content\":\"Hi! How can I help you with your Skyloft workspace "
+         "today?\"},{\"role\":\"user\",\"content\":\"Can you tell me how I change the billing "
+         "email address on our account, and who gets the invoices?\"}],\"max_tokens\":256,"
+         "\"temperature\":0.2,\"user\":\"bench-user-0001\"}",
+         200, BY_SCAN},
+        {"pretty",
+         "\n\t {\r\n  \"model\" : \"m1\" ,\n  \"messages\" : [ {\n \"role\" : \"user\" "
+         ", \"content\" : \"hi\" } ] \n}\n",
+         200, BY_SCAN},
+        {"DEL is no whitespace", "\x01{\x1f\"model\"\x02:\"m1\"," U1 "\x7f}", 400, BY_CJSON},
+        {"control bytes count as whitespace", "\x01{\x1f" M1 "\x02," U1 "}", 200, BY_SCAN},
+        {"escapes",
+         "{" M1 ",\"messages\":[" MSG("user", "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\te\"") "]}", 200,
+         BY_SCAN},
+        {"unicode escapes",
+         "{" M1
+         ",\"messages\":[" MSG("user", "\"\\u00e9\\u4E2D\\ud83d\\ude00\\u0041\\u007f\"") "]}",
+         200, BY_SCAN},
+        {"raw utf-8 and bad bytes",
+         "{" M1
+         ",\"messages\":[" MSG("user", "\"\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80 \xff\xc3\"") "]}",
+         200, BY_SCAN},
+        {"raw control characters in a string",
+         "{" M1 ",\"messages\":[" MSG("user", "\"a\x01\tb\"") "]}", 200, BY_SCAN},
+        {"content parts",
+         "{" M1 ",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
+         "{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://x\"},\"text\":7},"
+         "{\"text\":\"b\\n\",\"type\":\"text\",\"type\":5},{\"type\":\"texts\",\"text\":\"no\"}]}]"
+         "}",
+         200, BY_SCAN},
+        {"empty first text part",
+         "{" M1 ",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"\"},"
+         "{\"type\":\"text\",\"text\":\"x\"},{\"type\":\"text\",\"text\":\"\"},"
+         "{\"type\":\"text\",\"text\":\"y\"}]}]}",
+         200, BY_SCAN},
+        {"empty parts", "{" M1 ",\"messages\":[{\"role\":\"user\",\"content\":[]}]}", 200, BY_SCAN},
+        {"assistant with tool calls",
+         "{" M1 ",\"messages\":[" MSG(
+             "user", "\"q\"") ",{\"role\":\"assistant\",\"tool_calls\":"
+                              "[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                              "\"arguments\":\"{}\"}}]},"
+                              "{\"role\":\"tool\",\"content\":null,\"tool_call_id\":\"c1\"}]}",
+         200, BY_SCAN},
+        {"duplicate keys: the first wins",
+         "{\"model\":\"m1\",\"model\":5,\"messages\":[{\"role\":\"user\",\"role\":\"boss\","
+         "\"content\":\"a\",\"content\":[1]}],\"messages\":7,\"stream\":true,\"stream\":\"x\","
+         "\"stream_options\":{\"include_usage\":true,\"include_usage\":3},\"stream_options\":4}",
+         200, BY_SCAN},
+        {"every field",
+         "{\"model\":\"m2\",\"messages\":[" MSG("developer", "\"d\"") "," MSG(
+             "function",
+             "\"f\"") "," MSG("user",
+                              "\"u\"") "],\"max_tokens\":1e2,\"max_completion_tokens\":25,\"n\":1,"
+                                       "\"temperature\":2,\"top_p\":1.0,\"presence_penalty\":-0,"
+                                       "\"frequency_penalty\":-2E0,"
+                                       "\"stream\":true,\"stream_options\":{\"include_usage\":"
+                                       "false,\"x\":[]},"
+                                       "\"response_format\":{\"json_schema\":{\"name\":\"s\","
+                                       "\"schema\":{\"type\":\"object\","
+                                       "\"properties\":{\"a\":{\"type\":[\"string\",\"null\"]}}}},"
+                                       "\"type\":\"json_schema\"},"
+                                       "\"user\":\"me\",\"seed\":-12,\"logit_bias\":{\"50256\":-"
+                                       "100},\"stop\":null}",
+         200, BY_SCAN},
+        {"nulls",
+         "{" M1 "," U1 ",\"stream\":null,\"stream_options\":null,\"max_tokens\":null,"
+         "\"n\":null,\"temperature\":null,\"response_format\":null,\"user\":null}",
+         200, BY_SCAN},
+        {"json_object", "{" M1 "," U1 ",\"response_format\":{\"type\":\"json_object\"}}", 200,
+         BY_SCAN},
+        {"text format", "{" M1 "," U1 ",\"response_format\":{\"type\":\"text\"}}", 200, BY_SCAN},
+        {"numbers",
+         "{" M1 "," U1 ",\"temperature\":0.7,\"top_p\":1e-1,\"presence_penalty\":"
+         "1.99999999999999999999,\"frequency_penalty\":-0.0000000000000000000000001,"
+         "\"max_tokens\":123456789012,\"x\":[1e308,-1e-308,123456789012345678901234]}",
+         0, BY_SCAN},
+        {"bytes after the object are ignored", "{" M1 "," U1 "} trailing ] garbage", 200, BY_SCAN},
+        {"an empty key", "{\"\":1," M1 "," U1 "}", 200, BY_SCAN},
+        /* refused by the checks */
+        {"empty object", "{}", 400, BY_SCAN},
+        {"model missing", "{" U1 "}", 400, BY_SCAN},
+        {"model null", "{\"model\":null," U1 "}", 400, BY_SCAN},
+        {"model number", "{\"model\":5," U1 "}", 400, BY_SCAN},
+        {"model decimal", "{\"model\":5.5," U1 "}", 400, BY_SCAN},
+        {"model empty", "{\"model\":\"\"," U1 "}", 400, BY_SCAN},
+        {"model array", "{\"model\":[\"m1\"]," U1 "}", 400, BY_SCAN},
+        {"model object", "{\"model\":{}," U1 "}", 400, BY_SCAN},
+        {"model bool", "{\"model\":false," U1 "}", 400, BY_SCAN},
+        {"messages missing", "{" M1 "}", 400, BY_SCAN},
+        {"messages object", "{" M1 ",\"messages\":{}}", 400, BY_SCAN},
+        {"messages null", "{" M1 ",\"messages\":null}", 400, BY_SCAN},
+        {"messages empty", "{" M1 ",\"messages\":[ ]}", 400, BY_SCAN},
+        {"too many messages",
+         "{" M1 ",\"messages\":[" MSG("user", "\"1\"") "," MSG("user", "\"2\"") "," MSG(
+             "user", "\"3\"") "," MSG("user", "\"4\"") ",5]}",
+         400, BY_SCAN},
+        {"message not an object", "{" M1 ",\"messages\":[" MSG("user", "\"1\"") ",\"x\"]}", 400,
+         BY_SCAN},
+        {"message null", "{" M1 ",\"messages\":[null]}", 400, BY_SCAN},
+        {"role missing", "{" M1 ",\"messages\":[{\"content\":\"x\"}]}", 400, BY_SCAN},
+        {"role number", "{" M1 ",\"messages\":[{\"role\":1,\"content\":\"x\"}]}", 400, BY_SCAN},
+        {"role unknown", "{" M1 ",\"messages\":[" MSG("boss", "\"x\"") "]}", 400, BY_SCAN},
+        {"role long",
+         "{" M1 ",\"messages\":[" MSG("assistant-but-much-much-longer-than-sixty-four-bytes-"
+                                      "so-that-it-is-cut-\\u00e9\\u00e9",
+                                      "\"x\"") "]}",
+         400, BY_SCAN},
+        {"role with escapes", "{" M1 ",\"messages\":[" MSG("us\\u0065r", "\"x\"") "]}", 200,
+         BY_SCAN},
+        {"content missing", "{" M1 ",\"messages\":[{\"role\":\"user\"}]}", 400, BY_SCAN},
+        {"content number", "{" M1 ",\"messages\":[" MSG("user", "5") "]}", 400, BY_SCAN},
+        {"content object", "{" M1 ",\"messages\":[" MSG("user", "{\"a\":1}") "]}", 400, BY_SCAN},
+        {"part not an object",
+         "{" M1 ",\"messages\":[" MSG("user", "[{\"type\":\"text\","
+                                              "\"text\":\"a\"},[]]") "]}",
+         400, BY_SCAN},
+        {"part type missing", "{" M1 ",\"messages\":[" MSG("user", "[{\"text\":\"a\"}]") "]}", 400,
+         BY_SCAN},
+        {"part type number", "{" M1 ",\"messages\":[" MSG("user", "[{\"type\":1}]") "]}", 400,
+         BY_SCAN},
+        {"part text missing", "{" M1 ",\"messages\":[" MSG("user", "[{\"type\":\"text\"}]") "]}",
+         400, BY_SCAN},
+        {"part text null",
+         "{" M1 ",\"messages\":[" MSG("user", "[{\"type\":\"text\",\"text\":"
+                                              "null}]") "]}",
+         400, BY_SCAN},
+        {"second message bad",
+         "{" M1 ",\"messages\":[" MSG("user", "\"a\"") "," MSG("user", "[{}]") "," MSG(
+             "boss", "\"c\"") "]}",
+         400, BY_SCAN},
+        {"stream string", "{" M1 "," U1 ",\"stream\":\"yes\"}", 400, BY_SCAN},
+        {"stream number", "{" M1 "," U1 ",\"stream\":1}", 400, BY_SCAN},
+        {"stream_options without stream", "{" M1 "," U1 ",\"stream_options\":{}}", 400, BY_SCAN},
+        {"stream_options number", "{" M1 "," U1 ",\"stream\":true,\"stream_options\":5}", 400,
+         BY_SCAN},
+        {"include_usage string",
+         "{" M1 "," U1 ",\"stream\":true,\"stream_options\":{\"include_usage\":\"x\"}}", 400,
+         BY_SCAN},
+        {"max_tokens 0", "{" M1 "," U1 ",\"max_tokens\":0}", 400, BY_SCAN},
+        {"max_tokens negative", "{" M1 "," U1 ",\"max_tokens\":-5}", 400, BY_SCAN},
+        {"max_tokens decimal", "{" M1 "," U1 ",\"max_tokens\":1.5}", 400, BY_SCAN},
+        {"max_tokens string", "{" M1 "," U1 ",\"max_tokens\":\"5\"}", 400, BY_SCAN},
+        {"max_tokens huge", "{" M1 "," U1 ",\"max_tokens\":1e16}", 400, BY_SCAN},
+        {"max_tokens over int", "{" M1 "," U1 ",\"max_tokens\":3000000000}", 400, BY_SCAN},
+        {"max_completion_tokens 0", "{" M1 "," U1 ",\"max_completion_tokens\":0}", 400, BY_SCAN},
+        {"n 2", "{" M1 "," U1 ",\"n\":2}", 400, BY_SCAN},
+        {"n 129", "{" M1 "," U1 ",\"n\":129}", 400, BY_SCAN},
+        {"temperature 3", "{" M1 "," U1 ",\"temperature\":3}", 400, BY_SCAN},
+        {"temperature string", "{" M1 "," U1 ",\"temperature\":\"hot\"}", 400, BY_SCAN},
+        {"top_p 1.5", "{" M1 "," U1 ",\"top_p\":1.5}", 400, BY_SCAN},
+        {"presence_penalty -3", "{" M1 "," U1 ",\"presence_penalty\":-3}", 400, BY_SCAN},
+        {"frequency_penalty 2.5", "{" M1 "," U1 ",\"frequency_penalty\":2.5}", 400, BY_SCAN},
+        {"response_format number", "{" M1 "," U1 ",\"response_format\":5}", 400, BY_SCAN},
+        {"response_format no type", "{" M1 "," U1 ",\"response_format\":{}}", 400, BY_SCAN},
+        {"response_format type number", "{" M1 "," U1 ",\"response_format\":{\"type\":5}}", 400,
+         BY_SCAN},
+        {"response_format xml", "{" M1 "," U1 ",\"response_format\":{\"type\":\"xml\"}}", 400,
+         BY_SCAN},
+        {"json_schema missing", "{" M1 "," U1 ",\"response_format\":{\"type\":\"json_schema\"}}",
+         400, BY_SCAN},
+        {"json_schema not an object",
+         "{" M1 "," U1 ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":\"s\"}}",
+         400, BY_SCAN},
+        {"user number", "{" M1 "," U1 ",\"user\":5}", 400, BY_SCAN},
+        {"several errors: the first in check order", "{\"model\":5,\"messages\":5,\"n\":9}", 400,
+         BY_SCAN},
+        /* left to cJSON */
+        {"not json", "hello", 400, BY_CJSON},
+        {"truncated", "{" M1 ",\"messages\":[", 400, BY_CJSON},
+        {"array", "[1,2]", 400, BY_CJSON},
+        {"string", "\"x\"", 400, BY_CJSON},
+        {"number", "5", 400, BY_CJSON},
+        {"only spaces", "   ", 400, BY_CJSON},
+        {"byte order mark", "\xef\xbb\xbf{" M1 "," U1 "}", 200, BY_CJSON},
+        {"trailing comma", "{" M1 "," U1 ",}", 400, BY_CJSON},
+        {"single quotes", "{'model':'m1'}", 400, BY_CJSON},
+        {"escaped key", "{\"mod\\u0065l\":\"m1\"," U1 "}", 200, BY_CJSON},
+        {"NUL escape in a key", "{\"model\\u0000x\":\"m1\"," U1 "}", 200, BY_CJSON},
+        {"NUL escape in content", "{" M1 ",\"messages\":[" MSG("user", "\"ab\\u0000cd\"") "]}", 200,
+         BY_CJSON},
+        {"bad hex is a NUL to cJSON", "{" M1 ",\"messages\":[" MSG("user", "\"a\\u00zzb\"") "]}",
+         200, BY_CJSON},
+        {"lone low surrogate", "{" M1 ",\"messages\":[" MSG("user", "\"\\udc00\"") "]}", 400,
+         BY_CJSON},
+        {"high surrogate alone", "{" M1 ",\"messages\":[" MSG("user", "\"\\ud800x\"") "]}", 400,
+         BY_CJSON},
+        {"invalid escape", "{" M1 ",\"messages\":[" MSG("user", "\"\\x\"") "]}", 400, BY_CJSON},
+        {"leading zero", "{" M1 "," U1 ",\"max_tokens\":012}", 200, BY_CJSON},
+        {"bare point", "{" M1 "," U1 ",\"temperature\":-.5}", 400, BY_CJSON},
+        {"point without digits", "{" M1 "," U1 ",\"temperature\":1.}", 0, BY_CJSON},
+        {"exponent without digits", "{" M1 "," U1 ",\"temperature\":1e}", 400, BY_CJSON},
+        {"plus sign", "{" M1 "," U1 ",\"temperature\":+1}", 400, BY_CJSON},
+        {"hex number", "{" M1 "," U1 ",\"max_tokens\":0x10}", 400, BY_CJSON},
+        {"long number",
+         "{" M1 "," U1 ",\"max_tokens\":1000000000000000000000000000000000000000"
+         "000000000000000000000000000001}",
+         400, BY_CJSON},
+        {"misspelt literal", "{" M1 "," U1 ",\"stream\":tru}", 400, BY_CJSON},
+        {"unterminated string", "{\"model\":\"m1", 400, BY_CJSON},
+        {"missing colon", "{\"model\" \"m1\"}", 400, BY_CJSON},
+    };
+    mllm_http_chat_parser *pc = mllm_http_chat_parser_new(4);
+    mllm_http_chat_parser *ps = mllm_http_chat_parser_new(4);
+    assert_non_null(pc);
+    assert_non_null(ps);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_body(pc, ps, cases[i].name, cases[i].body, strlen(cases[i].body), cases[i].status,
+                   cases[i].by);
+
+    /* Bodies no literal spells: a raw NUL, deep nesting, a huge content. */
+    static const char nul[] = "{" M1 ",\"messages\":[" MSG("user", "\"a\0b\"") "]}";
+    check_body(pc, ps, "raw NUL", nul, sizeof nul - 1, 200, BY_CJSON);
+    char deep[1200];
+    for (int depth = 60; depth <= 500; depth += 440) {
+        size_t o = (size_t)snprintf(deep, sizeof deep, "{" M1 "," U1 ",\"x\":");
+        for (int k = 0; k < depth; k++)
+            deep[o++] = '[';
+        for (int k = 0; k < depth; k++)
+            deep[o++] = ']';
+        deep[o++] = '}';
+        check_body(pc, ps, depth == 60 ? "nested 60" : "nested 500", deep, o, 200,
+                   depth == 60 ? BY_SCAN : BY_CJSON);
+    }
+    size_t big = 300000;
+    char *huge = malloc(2 * big);
+    assert_non_null(huge);
+    size_t o =
+        (size_t)snprintf(huge, 200, "{" M1 ",\"messages\":[{\"role\":\"user\",\"content\":\"");
+    for (size_t k = 0; k < big; k++)
+        if (k % 997 == 0) {
+            huge[o++] = '\\';
+            huge[o++] = k % 2 ? 'n' : '"';
+        } else
+            huge[o++] = (char)('a' + k % 26);
+    memcpy(huge + o, "\\u00e9\"}]}", 10);
+    o += 10;
+    check_body(pc, ps, "huge content", huge, o, 200, BY_SCAN);
+    free(huge);
+    mllm_http_chat_parser_free(pc);
+    mllm_http_chat_parser_free(ps);
+}
+
+static void chat_scanner_agrees_with_cjson_on_mutated_bodies(void **state)
+{
+    (void)state;
+    static const char *const seeds[] = {
+        "{\"model\":\"nw-large\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+        "{\"role\":\"user\",\"content\":\"How do I reset my password?\"}],\"max_tokens\":256,"
+        "\"temperature\":0.2,\"user\":\"u-1\"}",
+        "{\"model\":\"m1\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+        "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\\n\\u00e9\"}"
+        ","
+        "{\"type\":\"image_url\",\"image_url\":{\"url\":\"u\"}}]},{\"role\":\"assistant\"}],"
+        "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"a\":[1,2.5e3,null]}}}",
+        "{\"model\":\"m1\",\"messages\":[{\"role\":\"tool\",\"content\":null}],\"n\":1,"
+        "\"top_p\":0.5,\"presence_penalty\":-1,\"frequency_penalty\":1.5,"
+        "\"max_completion_tokens\":7,\"response_format\":{\"type\":\"json_object\"},\"user\":null}",
+    };
+    static const char interesting[] = "{}[]:,\"\\ \n0123456789-+.eEnulltruefalseu0DdcC";
+    mllm_http_chat_parser *pc = mllm_http_chat_parser_new(3);
+    mllm_http_chat_parser *ps = mllm_http_chat_parser_new(3);
+    assert_non_null(pc);
+    assert_non_null(ps);
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    int scanned = 0, total = 6000;
+    char b[1024], name[64];
+    for (int it = 0; it < total; it++) {
+        const char *seed = seeds[it % 3];
+        size_t n = strlen(seed);
+        memcpy(b, seed, n);
+        int edits = 1 + it % 3;
+        for (int k = 0; k < edits && n > 0; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            size_t at = (size_t)(x % n);
+            char c = (x >> 40) % 4 ? interesting[(x >> 20) % (sizeof interesting - 1)]
+                                   : (char)((x >> 24) & 0xff);
+            switch ((x >> 32) % 4) {
+            case 0: /* replace */
+                b[at] = c;
+                break;
+            case 1: /* insert */
+                if (n + 1 < sizeof b) {
+                    memmove(b + at + 1, b + at, n - at);
+                    b[at] = c;
+                    n++;
+                }
+                break;
+            case 2: /* delete */
+                memmove(b + at, b + at + 1, n - at - 1);
+                n--;
+                break;
+            default: /* cut */
+                n = at + 1;
+                break;
+            }
+        }
+        mllm_http_chat r;
+        mllm_http_error e;
+        snprintf(name, sizeof name, "mutant %d", it);
+        check_body(pc, ps, name, b, n, 0, -1);
+        if (mllm_http_chat_parse(ps, b, n, MLLM_HTTP_CHAT_SCAN, &r, &e) != 0)
+            scanned++;
+    }
+    /* The mutants must exercise the scanner, not only the way to cJSON. */
+    assert_true(scanned > total / 10);
+    mllm_http_chat_parser_free(pc);
+    mllm_http_chat_parser_free(ps);
+}
+
+/* The escaper against a byte-by-byte reference, at every alignment of every
+ * special byte (the writer copies plain runs eight bytes at a time). */
+static void json_str_matches_a_bytewise_reference_at_every_alignment(void **state)
+{
+    (void)state;
+    static const char specials[] = {'"',    '\\',   '\n',   '\x01', '\x1f',
+                                    '\x7f', '\xc3', '\xff', ' ',    '~'};
+    mllm_http_buf b = {0}, ref = {0};
+    char in[40];
+    for (size_t s = 0; s < sizeof specials; s++)
+        for (size_t at = 0; at < 24; at++)
+            for (size_t len = at + 1; len <= 33; len += 8) {
+                for (size_t i = 0; i < len; i++)
+                    in[i] = (char)('a' + i % 26);
+                in[at] = specials[s];
+                if (specials[s] == '\xc3' && at + 1 < len)
+                    in[at + 1] = '\xa9'; /* a whole two-byte sequence */
+                b.len = ref.len = 0;
+                mllm_http_buf_json_str(&b, in, len);
+                mllm_http_buf_append(&ref, "\"", 1);
+                for (size_t i = 0; i < len; i++) {
+                    unsigned char c = (unsigned char)in[i];
+                    char t[8];
+                    if (c == '"' || c == '\\')
+                        snprintf(t, sizeof t, "\\%c", c);
+                    else if (c == '\n')
+                        snprintf(t, sizeof t, "\\n");
+                    else if (c < 0x20)
+                        snprintf(t, sizeof t, "\\u%04x", c);
+                    else if (c == 0xc3 && i + 1 < len && (unsigned char)in[i + 1] == 0xa9) {
+                        snprintf(t, sizeof t, "\xc3\xa9");
+                        i++;
+                    } else if (c >= 0x80)
+                        snprintf(t, sizeof t, "\\ufffd");
+                    else
+                        snprintf(t, sizeof t, "%c", c);
+                    mllm_http_buf_puts(&ref, t);
+                }
+                mllm_http_buf_append(&ref, "\"", 1);
+                assert_int_equal(b.len, ref.len);
+                assert_memory_equal(b.data, ref.data, b.len);
+            }
+    /* Room made by reserve is the writer's to fill. */
+    b.len = 0;
+    assert_int_equal(mllm_http_buf_reserve(&b, 100000), 0);
+    assert_true(b.cap >= 100000);
+    assert_int_equal(mllm_http_buf_reserve(&b, MLLM_HTTP_BUF_MAX + 1), UV_ENOMEM);
+    assert_true(b.failed);
+    mllm_http_buf_release(&b);
+    mllm_http_buf_release(&ref);
+}
+
+static void chat_bodies_for_either_parser_get_the_same_answer(void **state)
+{
+    (void)state;
+    char req[700];
+    resp a, b;
+    /* The scanner reads the first, cJSON the second (an escaped key). */
+    roundtrip(chat_req(req, sizeof req, API,
+                       "{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":"
+                       "\"q \\\"x\\\" \\u00e9\\n\\ud83d\\ude00\"}]}",
+                       NULL),
+              &a);
+    roundtrip(chat_req(req, sizeof req, API,
+                       "{\"mod\\u0065l\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":"
+                       "\"q \\\"x\\\" \\u00e9\\n\\ud83d\\ude00\"}]}",
+                       NULL),
+              &b);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(b.status, 200);
+    const char *want = "\"content\":\"echo x: q \\\"x\\\" \xc3\xa9\\n\xf0\x9f\x98\x80\"";
+    if (!strstr(a.body, want) || !strstr(b.body, want))
+        fail_msg("want %s in\n%s\n%s", want, a.body, b.body);
+    /* Errors too. */
+    roundtrip(chat_req(req, sizeof req, API,
+                       "{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                       "\"temperature\":9}",
+                       NULL),
+              &a);
+    roundtrip(chat_req(req, sizeof req, API,
+                       "{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                       "\"temp\\u0065rature\":9}",
+                       NULL),
+              &b);
+    assert_int_equal(a.status, 400);
+    assert_string_equal(a.body, b.body);
+    assert_non_null(strstr(a.body, "\"param\":\"temperature\""));
+}
 
 static void json_strings_are_escaped_and_utf8_checked(void **state)
 {
@@ -1001,6 +1515,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_strings_are_escaped_and_utf8_checked),
         cmocka_unit_test(start_refuses_missing_or_equal_tokens),
+        cmocka_unit_test(json_str_matches_a_bytewise_reference_at_every_alignment),
+        cmocka_unit_test(chat_scanner_agrees_with_cjson_on_a_table_of_bodies),
+        cmocka_unit_test(chat_scanner_agrees_with_cjson_on_mutated_bodies),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(request_table_gets_expected_statuses),
         T(errors_are_openai_objects),
@@ -1023,6 +1540,7 @@ int main(void)
         T(garbage_never_stops_the_server),
         T(client_gone_during_delay_is_harmless),
         T(route_gets_method_path_query_role_body),
+        T(chat_bodies_for_either_parser_get_the_same_answer),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
