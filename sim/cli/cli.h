@@ -20,6 +20,10 @@
 const char *cli_data_dir(void);
 /* Loads the world, printing diagnostics on failure. */
 mllm_world *cli_load_world(void);
+/* Loads a scenario and (when resp_path is non-empty) its responder, checked
+ * against it; prints diagnostics. Returns 0 or -1; free both either way. */
+int cli_load_inputs(const char *scen_path, const char *resp_path, const mllm_world *w,
+                    sim_scenario **sc, sim_responder **rp);
 /* Resolves a scenario argument: a path, or an id looked up in scenarios/. */
 void cli_scenario_path(const char *arg, char *out, size_t n);
 /* The reference responder beside a scenario file (scenarios/responders/ID.json),

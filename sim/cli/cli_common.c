@@ -98,3 +98,26 @@ int cli_help_requested(int argc, char **argv, const char *usage)
         }
     return -1;
 }
+
+/* Loads scenario and responder; prints diagnostics. */
+int cli_load_inputs(const char *scen_path, const char *resp_path, const mllm_world *w,
+                       sim_scenario **sc, sim_responder **rp)
+{
+    mllm_diags diags;
+    mllm_diags_clear(&diags);
+    *sc = sim_scenario_load(scen_path, w, &diags);
+    if (!*sc) {
+        mllm_diags_print(&diags, stderr);
+        return -1;
+    }
+    *rp = NULL;
+    if (resp_path && resp_path[0]) {
+        mllm_diags_clear(&diags);
+        *rp = sim_responder_load(resp_path, w, &diags);
+        if (!*rp || sim_responder_check(*rp, *sc, &diags) != 0) {
+            mllm_diags_print(&diags, stderr);
+            return -1;
+        }
+    }
+    return 0;
+}

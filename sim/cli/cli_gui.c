@@ -196,21 +196,8 @@ int cli_gui(int argc, char **argv)
     mllm_world *w = cli_load_world();
     if (!w)
         goto out;
-    mllm_diags diags;
-    mllm_diags_clear(&diags);
-    sc = sim_scenario_load(o.scenario, w, &diags);
-    if (!sc) {
-        mllm_diags_print(&diags, stderr);
+    if (cli_load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
         goto out;
-    }
-    if (o.responder[0]) {
-        mllm_diags_clear(&diags);
-        rp = sim_responder_load(o.responder, w, &diags);
-        if (!rp || sim_responder_check(rp, sc, &diags) != 0) {
-            mllm_diags_print(&diags, stderr);
-            goto out;
-        }
-    }
     gui_app_opts ao = {
         .world = w,
         .scenario = sc,

@@ -339,28 +339,6 @@ static int parse_args(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-/* Loads scenario and responder; prints diagnostics. */
-static int load_inputs(const char *scen_path, const char *resp_path, const mllm_world *w,
-                       sim_scenario **sc, sim_responder **rp)
-{
-    mllm_diags diags;
-    mllm_diags_clear(&diags);
-    *sc = sim_scenario_load(scen_path, w, &diags);
-    if (!*sc) {
-        mllm_diags_print(&diags, stderr);
-        return -1;
-    }
-    *rp = NULL;
-    if (resp_path && resp_path[0]) {
-        mllm_diags_clear(&diags);
-        *rp = sim_responder_load(resp_path, w, &diags);
-        if (!*rp || sim_responder_check(*rp, *sc, &diags) != 0) {
-            mllm_diags_print(&diags, stderr);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 int cli_run(int argc, char **argv)
 {
@@ -409,7 +387,7 @@ int cli_run(int argc, char **argv)
     }
     if (o.no_responder)
         o.responder[0] = '\0';
-    if (load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
+    if (cli_load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
         goto out;
     if (o.postmortem && !o.log) {
         /* The post-mortem's timeline is read back from the event log. */
@@ -511,7 +489,7 @@ int cli_replay(int argc, char **argv)
     if (read_log(logp, &li) != 0)
         return 2;
     w = cli_load_world();
-    if (!w || load_inputs(li.scenario, li.responder, w, &sc, &rp) != 0)
+    if (!w || cli_load_inputs(li.scenario, li.responder, w, &sc, &rp) != 0)
         goto out;
     sc->seed = li.seed;
     sc->service.seed = li.seed;

@@ -1454,21 +1454,8 @@ int cli_serve(int argc, char **argv)
     w = cli_load_world();
     if (!w)
         goto out;
-    mllm_diags diags;
-    mllm_diags_clear(&diags);
-    sc = sim_scenario_load(o.scenario, w, &diags);
-    if (!sc) {
-        mllm_diags_print(&diags, stderr);
+    if (cli_load_inputs(o.scenario, o.responder, w, &sc, &rp) != 0)
         goto out;
-    }
-    if (o.responder[0]) {
-        mllm_diags_clear(&diags);
-        rp = sim_responder_load(o.responder, w, &diags);
-        if (!rp || sim_responder_check(rp, sc, &diags) != 0) {
-            mllm_diags_print(&diags, stderr);
-            goto out;
-        }
-    }
     if (o.have_seed) {
         sc->seed = o.seed;
         sc->service.seed = o.seed;
