@@ -68,8 +68,10 @@ struct mllm_http_request {
 };
 
 typedef struct conn {
-    uv_tcp_t tcp;
+    uv_tcp_t tcp;     /* unused by an in-memory connection (mem != NULL) */
     uv_timer_t timer; /* delayed answer, SSE pacing */
+    mllm_http_buf *mem; /* in-memory connection (mllm_http_serve_bytes): output goes here */
+    bool mem_shut;      /* ... and its write side was shut: the driver completes it */
     uv_write_t wreq;
     uv_shutdown_t shut;
     mllm_http *srv;
@@ -687,14 +689,16 @@ static void conn_close(conn *c)
         c->deferred = false;
         s->st.pending_responses--;
     }
-    uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
+    if (!c->mem)
+        uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
     uv_close((uv_handle_t *)&c->timer, on_conn_closed);
 }
 
 static void read_pause(conn *c)
 {
     if (c->reading) {
-        uv_read_stop((uv_stream_t *)&c->tcp);
+        if (!c->mem)
+            uv_read_stop((uv_stream_t *)&c->tcp);
         c->reading = false;
     }
 }
@@ -713,16 +717,16 @@ static void read_resume(conn *c)
 {
     if (c->reading || c->closing || c->eof)
         return;
-    if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+    if (!c->mem && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
         conn_close(c);
         return;
     }
     c->reading = true;
 }
 
-static void on_shutdown(uv_shutdown_t *r, int status)
+/* The write side is shut (status 0) or could not be. */
+static void shut_done(conn *c, int status)
 {
-    conn *c = r->data;
     if (c->closing)
         return;
     if (status < 0 || c->eof) {
@@ -734,6 +738,11 @@ static void on_shutdown(uv_shutdown_t *r, int status)
     read_resume(c);
 }
 
+static void on_shutdown(uv_shutdown_t *r, int status)
+{
+    shut_done(r->data, status);
+}
+
 static void start_linger(conn *c)
 {
     if (c->closing || c->phase == PH_LINGER)
@@ -741,7 +750,9 @@ static void start_linger(conn *c)
     c->phase = PH_LINGER;
     c->deadline = uv_now(c->srv->loop) + c->srv->cfg.linger_ms;
     c->shut.data = c;
-    if (uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
+    if (c->mem)
+        c->mem_shut = true; /* completed by mllm_http_serve_bytes, as libuv would later */
+    else if (uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
         conn_close(c);
 }
 
@@ -773,6 +784,13 @@ static void flush(conn *c)
         return;
     }
     mllm_http *s = c->srv;
+    if (c->mem) {
+        mllm_http_buf_append(c->mem, c->out.data, c->out.len);
+        s->st.bytes_out += c->out.len;
+        c->out.len = 0;
+        write_idle(c);
+        return;
+    }
     uv_buf_t b = uv_buf_init(c->out.data, (unsigned)c->out.len);
     int n = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
     if (n == UV_EAGAIN || n == UV_ENOSYS)
@@ -933,9 +951,9 @@ static void process(conn *c, const char *data, size_t len)
     }
 }
 
-static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+/* nread bytes at data arrived, or the end of input (nread < 0). */
+static void conn_input(conn *c, ssize_t nread, const char *data)
 {
-    conn *c = st->data;
     if (nread == 0 || c->closing)
         return;
     if (nread < 0) {
@@ -953,7 +971,12 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
     c->srv->st.bytes_in += (uint64_t)nread;
     if (c->phase == PH_LINGER)
         return;
-    process(c, buf->base, (size_t)nread);
+    process(c, data, (size_t)nread);
+}
+
+static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+    conn_input(st->data, nread, buf->base);
 }
 
 /* ---- parser callbacks ------------------------------------------------------------------ */
@@ -1192,37 +1215,51 @@ static void on_sweep(uv_timer_t *t)
 
 /* ---- accepting ------------------------------------------------------------------------- */
 
-static void on_connection(uv_stream_t *server, int status)
+/* A new connection in the server's list: over TCP (mem NULL; the caller
+ * accepts into c->tcp), or in memory with its output going to mem. */
+static conn *conn_new(mllm_http *s, mllm_http_buf *mem)
 {
-    mllm_http *s = server->data;
-    if (status < 0 || s->closing)
-        return;
     conn *c = calloc(1, sizeof *c);
     if (!c)
-        return; /* stays in the backlog; retried on the next connection */
+        return NULL;
     c->srv = s;
-    uv_tcp_init(s->loop, &c->tcp);
+    c->mem = mem;
+    if (!mem) {
+        uv_tcp_init(s->loop, &c->tcp);
+        c->tcp.data = c;
+        c->handles++;
+    }
     uv_timer_init(s->loop, &c->timer);
-    c->tcp.data = c;
     c->timer.data = c;
-    c->handles = 2;
+    c->handles++;
     s->live_conns++;
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;
     s->conns = c;
     s->nconns++;
+    http_parser_init(&c->parser, HTTP_REQUEST);
+    c->parser.data = c;
+    c->keep_alive = true;
+    c->phase = PH_FRESH;
+    c->deadline = uv_now(s->loop) + s->cfg.header_timeout_ms;
+    return c;
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+    mllm_http *s = server->data;
+    if (status < 0 || s->closing)
+        return;
+    conn *c = conn_new(s, NULL);
+    if (!c)
+        return; /* stays in the backlog; retried on the next connection */
     if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
         conn_close(c);
         return;
     }
     s->st.connections_total++;
     uv_tcp_nodelay(&c->tcp, 1);
-    http_parser_init(&c->parser, HTTP_REQUEST);
-    c->parser.data = c;
-    c->keep_alive = true;
-    c->phase = PH_FRESH;
-    c->deadline = uv_now(s->loop) + s->cfg.header_timeout_ms;
     if (s->nconns > s->cfg.max_connections) {
         s->st.connections_rejected++;
         if (s->nconns > 2 * s->cfg.max_connections) {
@@ -3237,16 +3274,21 @@ static int set_token(token *t, const char *v)
     return 0;
 }
 
-int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **out)
+static void server_free(mllm_http *s)
+{
+    mllm_http_buf_release(&s->jbuf);
+    mllm_http_buf_release(&s->cbuf);
+    mllm_http_chat_parser_free(s->chat);
+    free(s);
+}
+
+/* A server with its config checked and copied, no handle open yet. */
+static int server_new(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **out)
 {
     *out = NULL;
     if (!loop || !cfg || cfg->max_header_bytes < 64 || cfg->max_connections < 1 ||
         cfg->max_messages < 1 || cfg->port < 0 || cfg->port > 65535)
         return UV_EINVAL;
-    /* A client that goes away mid-answer must cost an EPIPE, not the process. */
-    struct sigaction sa;
-    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
-        signal(SIGPIPE, SIG_IGN);
     mllm_http *s = calloc(1, sizeof *s);
     if (!s)
         return UV_ENOMEM;
@@ -3257,13 +3299,14 @@ int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **ou
     }
     s->loop = loop;
     s->cfg = *cfg;
-    int rc = UV_EINVAL;
     if (set_token(&s->tok[0], cfg->api_key) || set_token(&s->tok[1], cfg->trainee_token) ||
         set_token(&s->tok[2], cfg->trainer_token) ||
         strcmp(cfg->api_key, cfg->trainee_token) == 0 ||
         strcmp(cfg->api_key, cfg->trainer_token) == 0 ||
-        strcmp(cfg->trainee_token, cfg->trainer_token) == 0)
-        goto err_free;
+        strcmp(cfg->trainee_token, cfg->trainer_token) == 0) {
+        server_free(s);
+        return UV_EINVAL;
+    }
     for (int i = 0; i < 3; i++)
         if ((s->tok[i].len + 7) / 8 * 8 > s->tok_window)
             s->tok_window = (s->tok[i].len + 7) / 8 * 8;
@@ -3278,11 +3321,27 @@ int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **ou
     s->settings.on_headers_complete = on_headers_complete;
     s->settings.on_body = on_body;
     s->settings.on_message_complete = on_message_complete;
+    *out = s;
+    return 0;
+}
 
+int mllm_http_start(uv_loop_t *loop, const mllm_http_config *cfg, mllm_http **out)
+{
+    mllm_http *s;
+    int rc = server_new(loop, cfg, &s);
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    /* A client that goes away mid-answer must cost an EPIPE, not the process. */
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
     struct sockaddr_storage addr;
     if (uv_ip4_addr(s->bind, cfg->port, (struct sockaddr_in *)&addr) != 0 &&
-        uv_ip6_addr(s->bind, cfg->port, (struct sockaddr_in6 *)&addr) != 0)
-        goto err_free;
+        uv_ip6_addr(s->bind, cfg->port, (struct sockaddr_in6 *)&addr) != 0) {
+        server_free(s);
+        return UV_EINVAL;
+    }
     uv_tcp_init(loop, &s->listener);
     uv_timer_init(loop, &s->sweep);
     s->listener.data = s;
@@ -3316,9 +3375,7 @@ err_close:
     uv_close((uv_handle_t *)&s->sweep, NULL);
     /* The handles are embedded in s: let libuv finish closing them first. */
     uv_run(loop, UV_RUN_NOWAIT);
-err_free:
-    mllm_http_chat_parser_free(s->chat);
-    free(s);
+    server_free(s);
     return rc;
 }
 
@@ -3331,10 +3388,7 @@ static void maybe_free_server(mllm_http *s)
 {
     if (!s->closing || s->handles > 0 || s->live_conns > 0)
         return;
-    mllm_http_buf_release(&s->jbuf);
-    mllm_http_buf_release(&s->cbuf);
-    mllm_http_chat_parser_free(s->chat);
-    free(s);
+    server_free(s);
 }
 
 static void on_server_closed(uv_handle_t *h)
@@ -3359,4 +3413,65 @@ void mllm_http_get_stats(const mllm_http *s, mllm_http_stats *st)
 {
     *st = s->st;
     st->connections_open = s->nconns;
+}
+
+/* ---- in memory ------------------------------------------------------------------------- */
+
+int mllm_http_serve_bytes(const mllm_http_config *cfg, const char *in, size_t len, size_t split,
+                          mllm_http_buf *out)
+{
+    uv_loop_t loop;
+    int rc = uv_loop_init(&loop);
+    if (rc != 0)
+        return rc;
+    mllm_http *s;
+    rc = server_new(&loop, cfg, &s);
+    if (rc != 0) {
+        uv_loop_close(&loop);
+        return rc;
+    }
+    conn *c = conn_new(s, out);
+    if (!c) {
+        server_free(s);
+        uv_loop_close(&loop);
+        return UV_ENOMEM;
+    }
+    read_resume(c);
+    size_t pos = 0;
+    while (!c->closing) {
+        if (c->mem_shut) { /* what libuv's uv_shutdown callback would do */
+            c->mem_shut = false;
+            shut_done(c, 0);
+        } else if (c->reading) {
+            if (pos < len) {
+                /* Each read in a buffer of its own size, so that a read past
+                 * its end is caught by the sanitizers. */
+                size_t n = split && split < len - pos ? split : len - pos;
+                char *chunk = malloc(n);
+                if (!chunk) {
+                    rc = UV_ENOMEM;
+                    break;
+                }
+                memcpy(chunk, in + pos, n);
+                pos += n;
+                conn_input(c, (ssize_t)n, chunk);
+                free(chunk);
+            } else {
+                conn_input(c, UV_EOF, NULL);
+            }
+        } else if (c->blocked) { /* output drains at once in memory */
+            c->blocked = false;
+            resume(c);
+        } else if (uv_loop_alive(&loop)) {
+            uv_run(&loop, UV_RUN_ONCE); /* a delayed answer or the next SSE chunk */
+        } else {
+            rc = UV_ETIMEDOUT; /* nothing left to do, yet the connection stays open */
+            break;
+        }
+    }
+    conn_close(c);
+    s->closing = true;
+    uv_run(&loop, UV_RUN_DEFAULT); /* closes the handles, then frees c and s */
+    uv_loop_close(&loop);
+    return rc;
 }

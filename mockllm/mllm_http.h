@@ -268,6 +268,20 @@ int mllm_http_port(const mllm_http *s);
  * until it returns. NULL is a no-op; `s` is invalid after the call. */
 void mllm_http_close(mllm_http *s);
 
+/* One connection served in memory, without a socket (tests, fuzzing): a
+ * server with cfg's limits, tokens and callbacks (bind and port unused) on a
+ * private libuv loop reads in[0..len) in reads of `split` bytes (0: one
+ * read), then the end of input, exactly as from a client that sent the bytes
+ * and half-closed; everything the server writes is appended to out. Returns
+ * once the server has closed the connection: 0; UV_EINVAL for a bad config;
+ * UV_ENOMEM; UV_ETIMEDOUT when the server would keep the connection open with
+ * nothing left to do (a bug). Delays the callbacks ask for are real waits on
+ * the private loop. Header and body read timeouts do not apply: the input
+ * always ends. */
+#define MLLM_HTTP_HAVE_SERVE_BYTES 1
+int mllm_http_serve_bytes(const mllm_http_config *cfg, const char *in, size_t len, size_t split,
+                          mllm_http_buf *out);
+
 /* Counters for the executable's /metrics. */
 typedef struct mllm_http_stats {
     uint64_t connections_total;    /* accepted */

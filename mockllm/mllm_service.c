@@ -177,19 +177,35 @@ enum {
     P_SALT = 290,
 };
 
+/* Bytes that count in a normalized text, lower-cased: ASCII letters and
+ * digits, and every byte of a multi-byte UTF-8 character; 0 for the rest
+ * (spaces, punctuation), which only separate words. Locale-independent. */
+static const unsigned char norm_byte[256] = {
+#define R8(a) (a), (a) + 1, (a) + 2, (a) + 3, (a) + 4, (a) + 5, (a) + 6, (a) + 7
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = R8('a'), ['I'] = R8('i'), ['Q'] = R8('q'), ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = R8('a'), ['i'] = R8('i'), ['q'] = R8('q'), ['y'] = 'y', ['z'] = 'z',
+    [0x80] = R8(0x80), [0x88] = R8(0x88), [0x90] = R8(0x90), [0x98] = R8(0x98),
+    [0xa0] = R8(0xa0), [0xa8] = R8(0xa8), [0xb0] = R8(0xb0), [0xb8] = R8(0xb8),
+    [0xc0] = R8(0xc0), [0xc8] = R8(0xc8), [0xd0] = R8(0xd0), [0xd8] = R8(0xd8),
+    [0xe0] = R8(0xe0), [0xe8] = R8(0xe8), [0xf0] = R8(0xf0), [0xf8] = R8(0xf8),
+#undef R8
+};
+
+/* FNV-1a of the text's words, lower-cased and joined by single spaces, so
+ * that "How do I  reset my password?" and "how do i reset my password" match. */
 static uint64_t text_norm_hash(const char *t)
 {
     uint64_t h = 1469598103934665603ull;
     bool any = false;
-    for (; *t; t++) {
-        unsigned char c = (unsigned char)*t;
-        if (isalnum(c) || c >= 0x80) {
-            h ^= (uint64_t)tolower(c);
-            h *= 1099511628211ull;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+        unsigned char c = norm_byte[*p];
+        if (c) {
+            h = (h ^ c) * 1099511628211ull;
             any = true;
         } else if (any) {
-            h ^= ' ';
-            h *= 1099511628211ull;
+            h = (h ^ ' ') * 1099511628211ull;
             any = false;
         }
     }
@@ -1533,19 +1549,46 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
         b->len += (size_t)k;
 }
 
+/* Appends k bytes as sb_printf would (truncated to the room, NUL-terminated,
+ * len counting them all), without a format. */
+static void sb_put(sbuf *b, const char *p, size_t k)
+{
+    if (b->len < b->n) {
+        size_t room = b->n - b->len - 1, c = k < room ? k : room;
+        memcpy(b->p + b->len, p, c);
+        b->p[b->len + c] = '\0';
+    }
+    b->len += k;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
 /* Escapes a string for JSON into b. */
 static void sb_json_str(sbuf *b, const char *s)
 {
-    sb_printf(b, "\"");
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            sb_printf(b, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            sb_printf(b, "\\u%04x", (unsigned char)*s);
-        else
-            sb_printf(b, "%c", *s);
+    sb_put(b, "\"", 1);
+    while (*s) {
+        size_t run = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e"
+                                "\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d"
+                                "\x1e\x1f");
+        sb_put(b, s, run);
+        s += run;
+        if (!*s)
+            break;
+        if (*s == '"' || *s == '\\') {
+            char e[2] = {'\\', *s};
+            sb_put(b, e, 2);
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            char e[6] = {'\\', 'u', '0', '0', hex[(unsigned char)*s >> 4], hex[*s & 15]};
+            sb_put(b, e, 6);
+        }
+        s++;
     }
-    sb_printf(b, "\"");
+    sb_put(b, "\"", 1);
 }
 
 size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
@@ -1561,17 +1604,17 @@ size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
     (void)req;
     if (r->status != 200) {
         char e[256];
-        sb_printf(&b, "%s", mllm_service_error_message(s, r, e, sizeof e));
+        sb_puts(&b, mllm_service_error_message(s, r, e, sizeof e));
         return b.len;
     }
     if (r->gated) {
-        sb_printf(&b, "Sorry, I can't help with this kind of request right now. Please contact "
-                      "Skyloft support at support@skyloft.example.");
+        sb_puts(&b, "Sorry, I can't help with this kind of request right now. Please contact "
+                    "Skyloft support at support@skyloft.example.");
         return b.len;
     }
     if (r->fallback && !r->cache_hit && r->label == MLLM_LABEL_UNAVAILABLE) {
-        sb_printf(&b, "The Skyloft assistant is temporarily unavailable. Please try again in a "
-                      "few minutes or contact support@skyloft.example.");
+        sb_puts(&b, "The Skyloft assistant is temporarily unavailable. Please try again in a "
+                    "few minutes or contact support@skyloft.example.");
         return b.len;
     }
     char answer[1024];
@@ -1580,62 +1623,70 @@ size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
     char sources[256] = "";
     size_t soff = 0;
     if (r->refusal) {
-        sb_printf(&a, "I'm sorry, but I can't help with that request.");
+        sb_puts(&a, "I'm sorry, but I can't help with that request.");
     } else if (r->smalltalk) {
-        sb_printf(&a, "%s", style[0] == 'f' ? "Hey there! I'm Sky, Skyloft's helper. What can I "
-                                              "do for you today?" :
-                                              "Hello! I'm the Skyloft support assistant. How can "
-                                              "I help you today?");
+        sb_puts(&a, style[0] == 'f' ? "Hey there! I'm Sky, Skyloft's helper. What can I "
+                                      "do for you today?" :
+                                      "Hello! I'm the Skyloft support assistant. How can "
+                                      "I help you today?");
     } else if (r->invented_topic) {
         const char *topic = r->topic >= 0 ? w->topics[r->topic].title : "That feature";
         sb_printf(&a, "Yes! %s is fully supported on every plan. You can turn it on under "
                       "Settings > Labs > %s, and it is included at no extra cost.",
                   topic, topic);
     } else if (r->declined || r->nfacts == 0) {
-        sb_printf(&a, "I couldn't find that in the Skyloft documentation, so I don't want to "
-                      "guess. Would you like me to connect you with a support agent?");
+        sb_puts(&a, "I couldn't find that in the Skyloft documentation, so I don't want to "
+                    "guess. Would you like me to connect you with a support agent?");
     } else {
         if (style[0] == 'v')
-            sb_printf(&a, "Thanks for reaching out! Here is what I found. ");
+            sb_puts(&a, "Thanks for reaching out! Here is what I found. ");
         else if (style[0] == 'f')
-            sb_printf(&a, "Happy to help! ");
+            sb_puts(&a, "Happy to help! ");
         for (int i = 0; i < r->nfacts; i++) {
             const mllm_answer_fact *af = &r->facts[i];
             const mllm_fact *f = &w->facts[af->fact];
-            char key[96], val[160];
+            char key[96], wrong[160];
             humanize(f->key, key, sizeof key);
+            const char *val = wrong;
             if (af->version >= 0)
-                snprintf(val, sizeof val, "%s", mllm_world_fact_value(w, af->fact, af->version));
+                val = mllm_world_fact_value(w, af->fact, af->version);
             else
                 perturb(mllm_world_fact_value(w, af->fact, s->source_vi[f->doc] >= 0 ?
                                                                s->source_vi[f->doc] : 0),
-                        af->salt, val, sizeof val);
+                        af->salt, wrong, sizeof wrong);
             key[0] = (char)toupper((unsigned char)key[0]);
-            sb_printf(&a, "%s: %s.%s", key, val, i + 1 < r->nfacts ? " " : "");
-            if (af->version >= 0 && soff < sizeof sources &&
-                !strstr(sources, w->docs[f->doc].id))
-                soff += (size_t)snprintf(sources + soff, sizeof sources - soff, "%s%s",
-                                         soff ? "," : "", w->docs[f->doc].id);
+            sb_puts(&a, key);
+            sb_put(&a, ": ", 2);
+            sb_put(&a, val, strnlen(val, sizeof wrong - 1));
+            sb_put(&a, ". ", i + 1 < r->nfacts ? 2 : 1);
+            const char *id = w->docs[f->doc].id;
+            size_t idn = strlen(id);
+            if (af->version >= 0 && soff + 1 + idn < sizeof sources && !strstr(sources, id)) {
+                if (soff)
+                    sources[soff++] = ',';
+                memcpy(sources + soff, id, idn + 1);
+                soff += idn;
+            }
         }
         if (cite && sources[0])
             sb_printf(&a, " [%s]", sources);
     }
     if (r->structured && !r->refusal) {
         bool alt = r->json_schema == 1;
-        sb_printf(&b, "{\"%s\": ", alt ? "result" : "answer");
+        sb_puts(&b, alt ? "{\"result\": " : "{\"answer\": ");
         sb_json_str(&b, answer);
-        sb_printf(&b, ", \"%s\": [", alt ? "citations" : "sources");
+        sb_puts(&b, alt ? ", \"citations\": [" : ", \"sources\": [");
         char *save = NULL;
         int k = 0;
         for (char *tok = strtok_r(sources, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
             sb_printf(&b, "%s\"%s\"", k++ ? ", " : "", tok);
-        sb_printf(&b, "]}");
+        sb_put(&b, "]}", 2);
     } else {
-        sb_printf(&b, "%s", answer);
+        sb_put(&b, answer, a.len < sizeof answer ? a.len : sizeof answer - 1);
     }
     if (r->disclaimer)
-        sb_printf(&b, "\n\nNote: this answer was generated by AI and may be incomplete or out of "
-                      "date. Please verify important details with Skyloft support.");
+        sb_puts(&b, "\n\nNote: this answer was generated by AI and may be incomplete or out of "
+                    "date. Please verify important details with Skyloft support.");
     (void)q;
     return b.len;
 }

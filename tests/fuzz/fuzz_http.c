@@ -2,36 +2,22 @@
  * limits, auth, routing, chat checks, answers) in mockllm/mllm_http.c.
  *
  * The input is the raw bytes a client sends on one connection: any number of
- * pipelined requests, with bodies. mllm_http.h offers no way yet to feed
- * bytes without a socket, so a server runs in-process on 127.0.0.1 (port 0)
- * on a private libuv loop, and each input is written by a non-blocking client
- * socket in up to three pieces, followed by a half-close; the target turns
- * the loop until the server closes the connection. Each client binds its own
- * 127.x.y.z source address and closes with a reset, so no TIME_WAIT piles up.
- * When mllm_http.h defines MLLM_HTTP_HAVE_SERVE_BYTES the target uses
- * mllm_http_serve_bytes instead (see tests/fuzz/README.md): same oracle, no
- * sockets, much faster.
+ * pipelined requests, with bodies. mllm_http_serve_bytes serves it in memory
+ * (no socket) with the same code as a TCP connection, split into reads of
+ * various sizes, and returns once the server has closed the connection.
  *
  * The callbacks are deterministic stubs that derive their answers from the
  * request (echoes, statuses from the query string, rate limits, streams), so
  * the fuzzer reaches every answer path. The oracle: the server closes the
- * connection after the client's half-close; what it sends parses as HTTP/1.x
+ * connection after the end of input; what it sends parses as HTTP/1.x
  * responses; every JSON body parses, error bodies are OpenAI error objects,
  * and every Server-Sent Event is JSON or [DONE]. The escaper the answers use,
  * mllm_http_buf_json_str, is also checked directly on the input bytes. */
-#define _GNU_SOURCE /* memmem, SOCK_NONBLOCK */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 #include <http_parser.h>
@@ -43,8 +29,7 @@
 #define API_KEY "sk-fuzz-api"
 #define TRAINEE "fuzz-trainee"
 #define TRAINER "fuzz-trainer"
-#define OUT_CAP (4u << 20) /* response bytes kept for the checks */
-#define HANG_MS 5000       /* no close by then: the server hangs */
+#define OUT_CAP (4u << 20) /* longer outputs are not parsed back */
 
 /* ---- stub callbacks ------------------------------------------------------------------ */
 
@@ -317,122 +302,18 @@ static void check_escaper(const uint8_t *data, size_t size)
 
 /* ---- feeding the server -------------------------------------------------------------- */
 
-#ifdef MLLM_HTTP_HAVE_SERVE_BYTES
-
+/* The server reads the input as one connection in memory: in one read for a
+ * quarter of the inputs, in reads of 1..61 bytes otherwise, then the end of
+ * input, as from a client that half-closes. */
 static void serve(const uint8_t *data, size_t size, mllm_http_buf *out)
 {
     mllm_http_config cfg;
     config(&cfg);
-    /* One read for a quarter of the inputs, reads of 1..61 bytes otherwise. */
     size_t split = size % 4 == 0 ? 0 : size % 61 + 1;
     int rc = mllm_http_serve_bytes(&cfg, (const char *)data, size, split, out);
-    FUZZ_CHECK(rc == 0, "mllm_http_serve_bytes: %s", uv_strerror(rc));
+    FUZZ_CHECK(rc == 0, "mllm_http_serve_bytes: %s (the connection never closed?)",
+               uv_strerror(rc));
 }
-
-#else
-
-static uv_loop_t loop;
-static mllm_http *srv;
-static int port;
-static uint32_t client_no;
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void server_start(void)
-{
-    mllm_http_config cfg;
-    config(&cfg);
-    FUZZ_CHECK(uv_loop_init(&loop) == 0, "uv_loop_init");
-    int rc = mllm_http_start(&loop, &cfg, &srv);
-    FUZZ_CHECK(rc == 0, "mllm_http_start: %s", uv_strerror(rc));
-    port = mllm_http_port(srv);
-}
-
-static int client_connect(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    FUZZ_CHECK(fd >= 0, "socket: %s", strerror(errno));
-    /* A fresh source address per connection: 127.1.0.1 .. 127.254.255.254. */
-    uint32_t k = client_no++ % (254u * 65534u);
-    struct sockaddr_in src = {.sin_family = AF_INET};
-    src.sin_addr.s_addr = htonl((127u << 24) | ((1 + k / 65534u) << 16) | (1 + k % 65534u));
-    FUZZ_CHECK(bind(fd, (struct sockaddr *)&src, sizeof src) == 0, "bind: %s", strerror(errno));
-    struct linger lg = {1, 0}; /* close with a reset: no TIME_WAIT */
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int rc = connect(fd, (struct sockaddr *)&dst, sizeof dst);
-    FUZZ_CHECK(rc == 0 || errno == EINPROGRESS, "connect: %s", strerror(errno));
-    return fd;
-}
-
-static void serve(const uint8_t *data, size_t size, mllm_http_buf *out)
-{
-    if (!srv)
-        server_start();
-    int fd = client_connect();
-    /* Up to three writes, split where the input's length says, with the
-     * loop turned in between, so partial reads are exercised too. */
-    size_t cut[3] = {size / 3 + (size & 7), size - size / 5, size};
-    if (cut[0] > size)
-        cut[0] = size;
-    if (cut[1] < cut[0])
-        cut[1] = cut[0];
-    size_t sent = 0;
-    int piece = 0;
-    bool shut = false, eof = false, write_failed = false;
-    uint64_t start = now_ms();
-    while (!eof) {
-        uv_run(&loop, UV_RUN_NOWAIT);
-        if (!shut && !write_failed) {
-            while (piece < 3 && sent == cut[piece])
-                piece++;
-            if (piece < 3) {
-                ssize_t n = send(fd, data + sent, cut[piece] - sent, MSG_NOSIGNAL);
-                if (n > 0)
-                    sent += (size_t)n;
-                else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN)
-                    write_failed = true; /* the server answered and closed early */
-            } else {
-                shutdown(fd, SHUT_WR);
-                shut = true;
-            }
-        }
-        char buf[16384];
-        for (;;) {
-            ssize_t n = recv(fd, buf, sizeof buf, 0);
-            if (n > 0) {
-                if (out->len < OUT_CAP)
-                    mllm_http_buf_append(out, buf, (size_t)n);
-                continue;
-            }
-            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN))
-                eof = true; /* closed, or reset after the server's final answer */
-            break;
-        }
-        if (eof)
-            break;
-        FUZZ_CHECK(now_ms() - start < HANG_MS,
-                   "the server has not closed the connection %d ms after the client's "
-                   "half-close (%zu of %zu bytes sent, %zu received)",
-                   HANG_MS, sent, size, out->len);
-        struct pollfd pf[2] = {{fd, POLLIN | (shut ? 0 : POLLOUT), 0},
-                               {uv_backend_fd(&loop), POLLIN, 0}};
-        int t = uv_backend_timeout(&loop);
-        poll(pf, 2, t < 0 || t > 5 ? 5 : t);
-    }
-    close(fd);
-    /* Let the server finish closing its side before the next input. */
-    for (int i = 0; i < 4; i++)
-        uv_run(&loop, UV_RUN_NOWAIT);
-}
-
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,20 +8,15 @@
 # when promtool is not on PATH), no ground truth outside /admin, and a clean
 # stop on SIGTERM.
 #   bash http_curl.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR
+# FD_WRAP runs the server under a command (tests/integration/valgrind.sh runs
+# this test with the server under valgrind memcheck).
 set -euo pipefail
 FD=${1:?usage: http_curl.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR}
 SRC=${2:?}
+. "$SRC/tests/integration/lib/serve.sh"
 
 work=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'serve_cleanup; rm -rf "$work"' EXIT
 
 fails=0
 ok() { echo "ok: $*"; }
@@ -33,18 +28,10 @@ expect() { # expect WHAT WANT GOT
 KEY="sk-fd-curl-$$"
 TRAINEE="fdtn-curl-$$"
 TRAINER="fdtr-curl-$$"
-"$FD" serve --port 0 --speed 10 --max-body 65536 --api-key "$KEY" \
-    --trainee-token "$TRAINEE" --trainer-token "$TRAINER" >"$work/out" 2>"$work/err" &
-pid=$!
-port=""
-for _ in $(seq 1 200); do
-    port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/out")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; echo "FAIL: serve exited" >&2; exit 1; }
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "FAIL: serve did not print its port" >&2; exit 1; }
-B="http://127.0.0.1:$port"
+serve_start "$FD" "$work" --speed 10 --max-body 65536 --api-key "$KEY" \
+    --trainee-token "$TRAINEE" --trainer-token "$TRAINER"
+port=$SERVE_PORT
+B=$SERVE_URL
 ok "listening on port $port"
 
 code() { curl -s -o "$work/body" -D "$work/head" -w '%{http_code}' "$@"; }
@@ -226,15 +213,9 @@ else
 fi
 
 # ---- a clean stop
-kill -TERM "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$pid" 2>/dev/null; then
-    bad "serve did not stop on SIGTERM"
-else
-    wait "$pid" && rc=0 || rc=$?
-    pid=""
-    expect "exit status after SIGTERM" 0 "$rc"
-fi
+serve_stop && rc=0 || rc=$?
+expect "exit status after SIGTERM" 0 "$rc"
+[ "$rc" = 0 ] || tail -n 40 "$work/err" >&2
 
 if [ "$fails" -gt 0 ]; then
     echo "http_curl: $fails check(s) failed" >&2

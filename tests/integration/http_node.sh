@@ -6,9 +6,11 @@
 # Installs the pinned `openai` package into tests/integration/node/node_modules
 # when missing; prints "SKIPPED: ..." and exits 0 only when node/npm are
 # missing or the npm registry cannot be reached.
+# FD_WRAP runs the server under a command (see tests/integration/lib/serve.sh).
 set -euo pipefail
 FD=${1:?usage: http_node.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR}
 SRC=${2:?}
+. "$SRC/tests/integration/lib/serve.sh"
 NODE_DIR="$SRC/tests/integration/node"
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -34,41 +36,17 @@ if [ ! -d "$NODE_DIR/node_modules/openai" ]; then
 fi
 
 work=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'serve_cleanup; rm -rf "$work"' EXIT
 
 KEY="sk-fd-node-$$-key"
 TRAINEE="fdtn-node-$$-trainee"
 TRAINER="fdtr-node-$$-trainer"
-"$FD" serve --port 0 --speed 30 --api-key "$KEY" --trainee-token "$TRAINEE" \
-    --trainer-token "$TRAINER" >"$work/out" 2>"$work/err" &
-pid=$!
-port=""
-for _ in $(seq 1 200); do
-    port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/out")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; echo "FAIL: serve exited" >&2; exit 1; }
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "FAIL: serve did not print its port" >&2; exit 1; }
+serve_start "$FD" "$work" --speed 30 --api-key "$KEY" --trainee-token "$TRAINEE" \
+    --trainer-token "$TRAINER"
 
-FD_BASE="http://127.0.0.1:$port" FD_KEY="$KEY" FD_TRAINEE="$TRAINEE" FD_TRAINER="$TRAINER" \
+FD_BASE="$SERVE_URL" FD_KEY="$KEY" FD_TRAINEE="$TRAINEE" FD_TRAINER="$TRAINER" \
     node "$NODE_DIR/sdk_test.mjs"
 
-kill -TERM "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$pid" 2>/dev/null; then
-    echo "FAIL: serve did not stop on SIGTERM" >&2
-    exit 1
-fi
-wait "$pid" && rc=0 || rc=$?
-pid=""
+serve_stop && rc=0 || rc=$?
 [ "$rc" -eq 0 ] || { echo "FAIL: serve exited $rc after SIGTERM" >&2; cat "$work/err" >&2; exit 1; }
 echo "http_node: PASS"

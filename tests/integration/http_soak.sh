@@ -9,35 +9,20 @@
 set -euo pipefail
 FD=${1:?usage: http_soak.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR}
 SRC=${2:?}
+. "$SRC/tests/integration/lib/serve.sh"
 SECS=${FIREDRILL_SOAK_SECONDS:-60}
 command -v wrk >/dev/null || { echo "SKIPPED: wrk is not installed"; exit 0; }
 
 work=$(mktemp -d)
-pid=""
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'serve_cleanup; rm -rf "$work"' EXIT
 
 KEY=soak-key
 # The quiet 24-hour bench scenario at 600x: an hour of drill time per 6 s, and
 # the load stays under the simulated provider's rate limit.
-"$FD" serve "$SRC/tests/bench/http/bench-scenario.json" --port 0 --speed 600 --no-delay \
-    --api-key "$KEY" --trainee-token soak-trainee --trainer-token soak-trainer \
-    >"$work/out" 2>"$work/err" &
-pid=$!
-port=""
-for _ in $(seq 1 200); do
-    port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$work/out")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; echo "FAIL: serve exited" >&2; exit 1; }
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "FAIL: serve did not print its port" >&2; exit 1; }
+serve_start "$FD" "$work" "$SRC/tests/bench/http/bench-scenario.json" --speed 600 --no-delay \
+    --api-key "$KEY" --trainee-token soak-trainee --trainer-token soak-trainer
+pid=$SERVE_PID
+port=$SERVE_PORT
 
 cat >"$work/mix.lua" <<'EOF'
 -- A mix of good and bad requests, cycled per connection.
@@ -111,14 +96,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")
 open=$(curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^firedrill_http_open_connections \([0-9]*\)$/\1/p')
 [ "${open:-99}" -le 2 ] || { echo "FAIL: $open connections still open after the load" >&2; fails=1; }
 
-kill -TERM "$pid"
-for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$pid" 2>/dev/null; then
-    echo "FAIL: serve did not stop on SIGTERM" >&2
-    exit 1
-fi
-wait "$pid" && rc=0 || rc=$?
-pid=""
+serve_stop && rc=0 || rc=$?
 if [ "$rc" -ne 0 ]; then
     echo "FAIL: serve exited $rc after SIGTERM (a sanitizer report?)" >&2
     tail -n 40 "$work/err" >&2

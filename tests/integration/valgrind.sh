@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # valgrind.sh FIREDRILL SRC BUILD - the command-line flows under valgrind
-# memcheck: no invalid access, no leak. Skipped (exit 0) without valgrind, and
-# when the binary is built with AddressSanitizer (the two do not mix).
+# memcheck: no invalid access, no leak; then the HTTP integration tests
+# (http_curl.sh, http_node.sh) with the server under memcheck, which exits 99
+# on any error or leak when SIGTERM stops it. Skipped (exit 0) without
+# valgrind, and when the binary is built with AddressSanitizer (the two do
+# not mix).
 set -euo pipefail
 FD=$1
 export FIREDRILL_DATA_DIR=$2
@@ -35,3 +38,14 @@ check postmortem 0 "$FD" postmortem "$tmp/d.jsonl" --out "$tmp/pm2.md"
 check eval 0 "$FD" eval "$tmp/set.json" --scenario friendly-prompt
 check report 0 "$FD" report "$tmp/r.json" --md "$tmp/rep.md"
 check help 0 "$FD" run --help
+
+# The HTTP integration tests with `serve` under memcheck: every route, bad
+# input, streams, a rate limit, then SIGTERM; the tests check its exit status.
+for t in http_curl http_node; do
+    if FD_WRAP="${VG[*]}" bash "$2/tests/integration/$t.sh" "$FD" "$2" "$3" > "$tmp/$t.log" 2>&1; then
+        grep -q '^SKIPPED' "$tmp/$t.log" && echo "skipped: $t ($(grep -m1 '^SKIPPED' "$tmp/$t.log"))" ||
+            echo "ok: $t.sh with the server clean under memcheck"
+    else
+        echo "FAIL: $t.sh with the server under memcheck"; tail -60 "$tmp/$t.log"; exit 1
+    fi
+done

@@ -6,7 +6,8 @@
  * with mock callbacks and short timeouts; the test talks to it with
  * blocking sockets. Each test ends by checking the loop closes cleanly.
  * Without a socket: the chat-body scanner against cJSON on a table of bodies
- * and on random mutations of them, and the JSON string writer. */
+ * and on random mutations of them, the JSON string writer, and whole
+ * connections served in memory (mllm_http_serve_bytes). */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -1510,6 +1511,131 @@ static void start_refuses_missing_or_equal_tokens(void **state)
     assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* ---- in memory: mllm_http_serve_bytes ------------------------------------------------- */
+
+/* Serves `in` in memory with the test config; returns the output, with the
+ * parts that follow the wall clock (Date header, "created") blanked. */
+static char *serve_mem(const char *in, size_t len, size_t split, size_t *outlen)
+{
+    mllm_http_config c;
+    server_config(&c);
+    memset(&S, 0, sizeof S);
+    c.cb.ctx = &S;
+    mllm_http_buf out = {0};
+    assert_int_equal(mllm_http_serve_bytes(&c, in, len, split, &out), 0);
+    assert_false(out.failed);
+    mllm_http_buf_append(&out, "", 1);
+    for (char *p = out.data; (p = strstr(p, "\r\nDate: ")); p += 8)
+        for (char *q = p + 8; *q != '\r'; q++)
+            *q = 'x';
+    for (char *p = out.data; (p = strstr(p, "\"created\":")); p += 10)
+        for (char *q = p + 10; *q >= '0' && *q <= '9'; q++)
+            *q = '0';
+    *outlen = out.len - 1;
+    return out.data;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void serve_bytes_answers_the_same_whatever_the_reads(void **state)
+{
+    (void)state;
+    char chat[512], in[2048];
+    chat_req(chat, sizeof chat, API,
+             "{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}",
+             NULL);
+    int n = snprintf(in, sizeof in,
+                     "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n%s"
+                     "GET /v1/models HTTP/1.1\r\nHost: t\r\n" API "\r\n"
+                     "GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", /* after close: dropped */
+                     chat);
+    size_t len0;
+    char *whole = serve_mem(in, (size_t)n, 0, &len0);
+    assert_int_equal(count_of(whole, "HTTP/1.1 200 OK"), 4);
+    assert_int_equal(count_of(whole, "HTTP/1.1 404 "), 1);
+    assert_non_null(strstr(whole, "\"content\":\"echo x: hello there\""));
+    assert_true(strstr(whole, "\"object\":\"list\"") < strstr(whole, "HTTP/1.1 404"));
+    static const size_t splits[] = {1, 2, 7, 64, 1000};
+    for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+        size_t len;
+        char *got = serve_mem(in, (size_t)n, splits[i], &len);
+        assert_int_equal(len, len0);
+        assert_memory_equal(got, whole, len);
+        free(got);
+    }
+    free(whole);
+}
+
+static void serve_bytes_waits_for_delays_and_streams(void **state)
+{
+    (void)state;
+    char a[512], b[512], in[1200];
+    chat_req(a, sizeof a, API,
+             "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"first\"}]}", NULL);
+    chat_req(b, sizeof b, API,
+             "{\"model\":\"stream-slow\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+             "\"content\":\"one two three\"}]}",
+             NULL);
+    int n = snprintf(in, sizeof in, "%s%s", a, b);
+    double t0 = now_ms();
+    size_t len;
+    char *out = serve_mem(in, (size_t)n, 0, &len);
+    double took = now_ms() - t0;
+    assert_true(took >= 480 && took < 5000); /* 300 ms, then a 200 ms stream */
+    char *first = strstr(out, "echo x: first"), *sse = strstr(out, "text/event-stream");
+    assert_non_null(first);
+    assert_non_null(sse);
+    assert_true(first < sse);
+    assert_non_null(strstr(out, "\"delta\":{\"content\":\" three\"}"));
+    assert_non_null(strstr(out, "data: [DONE]\n\n"));
+    free(out);
+}
+
+static void serve_bytes_handles_garbage_truncation_and_bad_config(void **state)
+{
+    (void)state;
+    size_t len;
+    char *out = serve_mem("THIS IS NOT HTTP\r\n\r\n", 20, 3, &len);
+    assert_true(strncmp(out, "HTTP/1.1 400 ", 13) == 0);
+    assert_non_null(strstr(out, "\"type\":\"invalid_request_error\""));
+    free(out);
+    /* The client stops mid-headers: the connection ends without an answer. */
+    out = serve_mem("GET /healthz HTTP/1.1\r\nHo", 25, 0, &len);
+    assert_int_equal(len, 0);
+    free(out);
+    /* ... or mid-body. */
+    out = serve_mem("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 10\r\n\r\n{\"a\"", 62,
+                    0, &len);
+    assert_int_equal(len, 0);
+    free(out);
+    out = serve_mem("", 0, 0, &len);
+    assert_int_equal(len, 0);
+    free(out);
+    /* An oversized body is refused before it is read. */
+    char big[8192];
+    int n = snprintf(big, sizeof big,
+                     "POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 6000\r\n" API "\r\n");
+    memset(big + n, 'a', sizeof big - (size_t)n);
+    out = serve_mem(big, sizeof big, 512, &len);
+    assert_true(strncmp(out, "HTTP/1.1 413 ", 13) == 0);
+    assert_int_equal(count_of(out, "HTTP/1.1"), 1);
+    free(out);
+    mllm_http_config c;
+    server_config(&c);
+    c.trainer_token = c.api_key;
+    mllm_http_buf o = {0};
+    assert_int_equal(mllm_http_serve_bytes(&c, "x", 1, 0, &o), UV_EINVAL);
+    assert_int_equal(o.len, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1518,6 +1644,9 @@ int main(void)
         cmocka_unit_test(json_str_matches_a_bytewise_reference_at_every_alignment),
         cmocka_unit_test(chat_scanner_agrees_with_cjson_on_a_table_of_bodies),
         cmocka_unit_test(chat_scanner_agrees_with_cjson_on_mutated_bodies),
+        cmocka_unit_test(serve_bytes_answers_the_same_whatever_the_reads),
+        cmocka_unit_test(serve_bytes_waits_for_delays_and_streams),
+        cmocka_unit_test(serve_bytes_handles_garbage_truncation_and_bad_config),
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(request_table_gets_expected_statuses),
         T(errors_are_openai_objects),
