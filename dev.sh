@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config clang libuv1-dev libcjson-dev libhttp-parser-dev
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcmocka-dev fonts-dejavu-core
           python3 python3-jsonschema python3-simpy sqlite3 libsqlite3-dev curl nodejs npm
-          wrk nginx-light xvfb xauth valgrind libclang-rt-14-dev)
+          wrk nginx-light xvfb xauth valgrind libclang-rt-14-dev prometheus)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 deps() {
@@ -43,10 +43,10 @@ build() { # build DIR [cmake args...]
 
 case "${1:-run}" in
 deps) deps ;;
-build) deps; build build ;;
+build) deps; build build -DFIREDRILL_GUI=ON ;;
 run)
     shift || true
-    deps; build build
+    deps; build build -DFIREDRILL_GUI=ON
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
         exec build/firedrill gui "$@"
     else
@@ -54,9 +54,9 @@ run)
     fi ;;
 test)
     deps
-    build build
+    build build -DFIREDRILL_GUI=ON
     (cd build && ctest --output-on-failure -j "$JOBS")
-    build build-asan -DFIREDRILL_SANITIZE=ON -DFIREDRILL_BENCH=OFF
+    build build-asan -DFIREDRILL_GUI=ON -DFIREDRILL_SANITIZE=ON -DFIREDRILL_BENCH=OFF
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS")
     # libFuzzer targets (clang): the saved crash inputs, then 15 s of each target on seeds
     # built from the repository (tests/fuzz/README.md).

@@ -85,6 +85,19 @@ static void number_lever(gui_ctx *c, gui_state *s, const char *id, char *buf, si
         gui_act(s, kind, "0");
 }
 
+/* A card whose lever is a number: its state is "off" at 0, else the value
+ * (fmt takes a double) in the warning colour. */
+static void number_card(gui_ctx *c, gui_state *s, const char *title, double value,
+                        const char *fmt, const char *id, char *buf, size_t n,
+                        sim_action_kind kind, const char *tip)
+{
+    const gui_theme *t = gui_theme_of(c);
+    int y = card_begin(c, s, title, value > 0 ? gui_fmt(c, fmt, value) : "off",
+                       value > 0 ? t->warn : t->text, kind, NULL);
+    number_lever(c, s, id, buf, n, kind, tip);
+    card_end(c, s, id, y);
+}
+
 static void column_contain(gui_ctx *c, gui_state *s, const mllm_controls *ct)
 {
     const gui_theme *t = gui_theme_of(c);
@@ -265,26 +278,15 @@ static void column_route(gui_ctx *c, gui_state *s, const mllm_controls *ct, cons
         gui_act(s, SIM_ACT_PIN_MODEL, pin == 0 ? "none" : s->fp_ids[pin]);
     card_end(c, s, "ctl.pin", y);
 
-    y = card_begin(c, s, "Throttle",
-                   ct->throttle_rps > 0 ? gui_fmt(c, "%.0f req/s", ct->throttle_rps) : "off",
-                   ct->throttle_rps > 0 ? t->warn : t->text, SIM_ACT_THROTTLE, NULL);
-    number_lever(c, s, "ctl.throttle", s->in_throttle, sizeof s->in_throttle, SIM_ACT_THROTTLE,
-                 "Admission limit in requests/s (H); requests above it are shed with 503");
-    card_end(c, s, "ctl.throttle", y);
-
-    y = card_begin(c, s, "Context cap",
-                   ct->context_cap > 0 ? gui_fmt(c, "%d tokens", ct->context_cap) : "off",
-                   ct->context_cap > 0 ? t->warn : t->text, SIM_ACT_CONTEXT_CAP, NULL);
-    number_lever(c, s, "ctl.ctxcap", s->in_ctxcap, sizeof s->in_ctxcap, SIM_ACT_CONTEXT_CAP,
-                 "Keep at most this many tokens of conversation history (C)");
-    card_end(c, s, "ctl.ctxcap", y);
-
-    y = card_begin(c, s, "Max completion tokens",
-                   ct->max_tokens > 0 ? gui_fmt(c, "%d tokens", ct->max_tokens) : "off",
-                   ct->max_tokens > 0 ? t->warn : t->text, SIM_ACT_MAX_TOKENS, NULL);
-    number_lever(c, s, "ctl.maxtok", s->in_maxtok, sizeof s->in_maxtok, SIM_ACT_MAX_TOKENS,
-                 "Cap the completion length (J); a truncated structured answer may not parse");
-    card_end(c, s, "ctl.maxtok", y);
+    number_card(c, s, "Throttle", ct->throttle_rps, "%.0f req/s", "ctl.throttle", s->in_throttle,
+                sizeof s->in_throttle, SIM_ACT_THROTTLE,
+                "Admission limit in requests/s (H); requests above it are shed with 503");
+    number_card(c, s, "Context cap", ct->context_cap, "%.0f tokens", "ctl.ctxcap", s->in_ctxcap,
+                sizeof s->in_ctxcap, SIM_ACT_CONTEXT_CAP,
+                "Keep at most this many tokens of conversation history (C)");
+    number_card(c, s, "Max completion tokens", ct->max_tokens, "%.0f tokens", "ctl.maxtok",
+                s->in_maxtok, sizeof s->in_maxtok, SIM_ACT_MAX_TOKENS,
+                "Cap the completion length (J); a truncated structured answer may not parse");
 }
 
 static void column_index(gui_ctx *c, gui_state *s, const mllm_controls *ct, const mllm_status *st)

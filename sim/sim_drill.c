@@ -18,8 +18,17 @@
 
 #include "sim_rng.h"
 
+/* Requests served outside the traffic (HTTP) run last at their time, after
+ * everything the clock had reached when they came. */
 enum { PRIO_SERVICE, PRIO_CHANGE, PRIO_FAULT, PRIO_EFFECT, PRIO_REQUEST, PRIO_ARRIVAL, PRIO_TICK,
-       PRIO_END = 9 };
+       PRIO_END = 9, PRIO_SERVED = 10 };
+#define SERVED_NOW UINT64_MAX /* ev_served's argument for the request being served live */
+
+/* A served request scheduled by a replay: the request and its own copy of the text. */
+typedef struct served_req {
+    mllm_request req;
+    char *text;
+} served_req;
 
 #define TICK SIM_SEC(10)
 
@@ -54,6 +63,11 @@ struct sim_drill {
     size_t nslots;
     bool postmortem_done, postmortem_eval_ok;
     uint64_t http_ids;      /* ids for requests served outside the traffic */
+    mllm_request *serving;  /* the request sim_drill_serve is serving, and its answer */
+    mllm_response *served;
+    served_req *replayed;   /* served requests a replay scheduled */
+    int nreplayed, capreplayed;
+    bool log_served;        /* served requests are logged: a log file, or a replay of one */
     char fault_ids[MLLM_MAX_FAULTS][32];
     sim_trainer_op *ops;    /* trainer operations (inject, clear, decoy) */
     int nops;
@@ -157,14 +171,107 @@ static void ev_arrival(sim_queue *q, void *ctx, uint64_t arg)
         sim_queue_push(q, next, PRIO_ARRIVAL, ev_arrival, d, 0, NULL);
 }
 
-void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
+/* Logs a served request with everything a replay needs to serve it again
+ * (the id as a string: JSON readers keep only 53 bits of a number). */
+static void log_served(sim_drill *d, const mllm_request *req)
+{
+    char small[512], *esc = small;
+    const char *text = req->text < 0 && req->free_text ? req->free_text : NULL;
+    size_t need = text ? strlen(text) * 6 + 16 : 8;
+    if (need > sizeof small && !(esc = malloc(need)))
+        return; /* out of memory: the log loses this line, the drill goes on */
+    if (text)
+        sim_json_escape(text, esc, need);
+    else
+        snprintf(esc, need, "null");
+    sim_log_line(&d->log,
+                 "{\"type\":\"served\",\"t\":%llu,\"id\":\"%llu\",\"text\":%d,\"free_text\":%s,"
+                 "\"region\":%d,\"plan\":%d,\"client\":%d,\"turn\":%d,\"history_tokens\":%d,"
+                 "\"structured\":%s,\"max_tokens\":%d}",
+                 (unsigned long long)req->t, (unsigned long long)req->id, req->text, esc,
+                 req->region, req->plan, req->client, req->turn, req->history_tokens,
+                 req->structured ? "true" : "false", req->max_tokens);
+    if (esc != small)
+        free(esc);
+}
+
+static void serve_now(sim_drill *d, mllm_request *req, mllm_response *resp)
 {
     req->t = sim_queue_now(d->q);
     if (!req->id)
         req->id = (1ull << 62) + ++d->http_ids;
+    if (!req->dry_run && d->log_served)
+        log_served(d, req);
     mllm_service_handle(d->svc, req, resp);
     if (!req->dry_run)
         record(d, req, resp, false);
+}
+
+static void ev_served(sim_queue *q, void *ctx, uint64_t arg)
+{
+    sim_drill *d = ctx;
+    (void)q;
+    if (arg == SERVED_NOW) {
+        if (d->serving)
+            serve_now(d, d->serving, d->served);
+        d->serving = NULL;
+        return;
+    }
+    served_req *sr = &d->replayed[arg];
+    mllm_response r;
+    serve_now(d, &sr->req, &r);
+    free(sr->text);
+    sr->text = NULL;
+}
+
+void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
+{
+    /* When the drill logs them (it writes a log file), a request that changes
+     * the service goes through the queue, as the last event at the current
+     * time, exactly where a replay of the log puts it. Otherwise it is served
+     * at once: without a file nobody can replay the drill, and the log line
+     * (its digest) and the queue would be a cost on every HTTP request. */
+    sim_time now = sim_queue_now(d->q);
+    if (req->dry_run || d->finished || !d->log_served ||
+        sim_queue_push(d->q, now, PRIO_SERVED, ev_served, d, SERVED_NOW, NULL) != 0) {
+        serve_now(d, req, resp);
+        return;
+    }
+    d->serving = req;
+    d->served = resp;
+    sim_drill_run_until(d, now);
+    if (d->serving) { /* the drill ended at this very time, before the request ran */
+        d->serving = NULL;
+        serve_now(d, req, resp);
+    }
+}
+
+int sim_drill_serve_at(sim_drill *d, sim_time t, const mllm_request *req)
+{
+    if (t < sim_queue_now(d->q) || req->dry_run)
+        return -EINVAL;
+    d->log_served = true;
+    if (d->nreplayed == d->capreplayed) {
+        int cap = d->capreplayed ? d->capreplayed * 2 : 64;
+        served_req *nr = realloc(d->replayed, sizeof *nr * (size_t)cap);
+        if (!nr)
+            return -ENOMEM;
+        d->replayed = nr;
+        d->capreplayed = cap;
+    }
+    served_req *sr = &d->replayed[d->nreplayed];
+    sr->req = *req;
+    sr->text = NULL;
+    if (req->text < 0 && req->free_text && !(sr->text = strdup(req->free_text)))
+        return -ENOMEM;
+    sr->req.free_text = sr->text;
+    int rc = sim_queue_push(d->q, t, PRIO_SERVED, ev_served, d, (uint64_t)d->nreplayed, NULL);
+    if (rc != 0) {
+        free(sr->text);
+        return rc;
+    }
+    d->nreplayed++;
+    return 0;
 }
 
 /* ---- ticks ---------------------------------------------------------------------------- */
@@ -791,6 +898,7 @@ sim_drill *sim_drill_new(const sim_scenario *s, const mllm_world *w, const sim_d
     sim_metrics_init(d->m, w);
     sim_alerts_init(&d->al, s, on_alert, d);
     int rc = sim_log_open(&d->log, d->o.log_path);
+    d->log_served = d->o.log_path != NULL;
     if (rc != 0) {
         snprintf(err, errlen, "cannot write the event log %s: %s", d->o.log_path, strerror(-rc));
         goto err;
@@ -856,6 +964,9 @@ void sim_drill_free(sim_drill *d)
     free(d->hist);
     free(d->changes);
     free(d->ops);
+    for (int i = 0; i < d->nreplayed; i++)
+        free(d->replayed[i].text);
+    free(d->replayed);
     free(d->harm10);
     free(d->blunt10);
     free(d);

@@ -130,9 +130,15 @@ int sim_drill_inject_at(sim_drill *d, sim_time t, const mllm_fault *f, const cha
 int sim_drill_clear_fault_at(sim_drill *d, sim_time t, int index);
 int sim_drill_decoy_at(sim_drill *d, sim_time t, const char *text);
 
-/* Serves one request outside the traffic (HTTP clients, reproduce). It is
- * recorded in metrics and traces like any other. */
+/* Serves one request outside the traffic (HTTP clients, reproduce) now. It is
+ * recorded in metrics and traces like any other. When the drill writes a log
+ * file, a request that is not a dry run is also logged as a "served" line, so
+ * that a replay serves it again at the same point. */
 void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp);
+/* Replay and resume: serves a copy of req (its text copied too) at time
+ * t >= now, after every other event at t, and logs it as the original did.
+ * 0 or a negative errno. */
+int sim_drill_serve_at(sim_drill *d, sim_time t, const mllm_request *req);
 
 /* Read access for faces (GUI, HTTP, CLI). Pointers stay valid until the next
  * call that advances the drill. */

@@ -217,9 +217,32 @@ static int reinject_trainer_op(sim_drill *d, const cJSON *j, const char *type, s
     return 0;
 }
 
-/* Re-requests the logged trainee actions and trainer operations at their
- * times. (Requests served over HTTP change the service too and are not in the
- * log: a drill that served them does not replay exactly.) */
+/* Re-schedules a request served over HTTP. Returns 1 when the line was one. */
+static int reserve_request(sim_drill *d, const cJSON *j, sim_time t)
+{
+    const cJSON *id = cJSON_GetObjectItem(j, "id"), *ft = cJSON_GetObjectItem(j, "free_text");
+    char *end;
+    if (!cJSON_IsString(id))
+        return 0;
+    mllm_request req;
+    memset(&req, 0, sizeof req);
+    req.id = strtoull(id->valuestring, &end, 10);
+    if (end == id->valuestring || *end)
+        return 0;
+    req.text = geti(j, "text");
+    req.free_text = cJSON_IsString(ft) ? ft->valuestring : NULL;
+    req.region = geti(j, "region");
+    req.plan = geti(j, "plan");
+    req.client = geti(j, "client");
+    req.turn = geti(j, "turn");
+    req.history_tokens = geti(j, "history_tokens");
+    req.structured = cJSON_IsTrue(cJSON_GetObjectItem(j, "structured"));
+    req.max_tokens = geti(j, "max_tokens");
+    return sim_drill_serve_at(d, t, &req) == 0;
+}
+
+/* Re-requests the logged trainee actions, trainer operations and requests
+ * served over HTTP at their times. */
 static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *w)
 {
     int n = 0;
@@ -228,7 +251,9 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
         const cJSON *tt = cJSON_GetObjectItem(j, "t");
         if (cJSON_IsString(ty) && cJSON_IsNumber(tt))
-            n += reinject_trainer_op(d, j, ty->valuestring, (sim_time)tt->valuedouble);
+            n += strcmp(ty->valuestring, "served") == 0 ?
+                     reserve_request(d, j, (sim_time)tt->valuedouble) :
+                     reinject_trainer_op(d, j, ty->valuestring, (sim_time)tt->valuedouble);
         const cJSON *ev = cJSON_GetObjectItem(j, "event");
         const cJSON *by = cJSON_GetObjectItem(j, "by");
         const cJSON *t = cJSON_GetObjectItem(j, "t");

@@ -604,9 +604,12 @@ static bool want(const mllm_http_route_req *rq, mllm_http_reply *rep, const char
     return false;
 }
 
-/* The body as a JSON object, or NULL after an error reply. */
-static cJSON *body_object(const mllm_http_route_req *rq, mllm_http_reply *rep)
+/* The body of a POST as a JSON object, or NULL after an error reply (405
+ * for another method, 400 for a body that is not an object). */
+static cJSON *post_object(const mllm_http_route_req *rq, mllm_http_reply *rep)
 {
+    if (!want(rq, rep, "POST"))
+        return NULL;
     cJSON *j = cJSON_ParseWithLength(rq->body, rq->body_len);
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
@@ -670,9 +673,7 @@ static void r_actions(serve *sv, const mllm_http_route_req *rq, mllm_http_reply 
         reply_json(rep, 200, a);
         return;
     }
-    if (!want(rq, rep, "POST"))
-        return;
-    cJSON *j = body_object(rq, rep);
+    cJSON *j = post_object(rq, rep);
     if (!j)
         return;
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "do");
@@ -1177,9 +1178,7 @@ static void r_drill(serve *sv, const mllm_http_route_req *rq, mllm_http_reply *r
         r_status(sv, rep);
         return;
     }
-    if (!want(rq, rep, "POST"))
-        return;
-    cJSON *j = body_object(rq, rep);
+    cJSON *j = post_object(rq, rep);
     if (!j)
         return;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "action");
@@ -1210,9 +1209,7 @@ static void r_drill(serve *sv, const mllm_http_route_req *rq, mllm_http_reply *r
 
 static void r_decoy(serve *sv, const mllm_http_route_req *rq, mllm_http_reply *rep)
 {
-    if (!want(rq, rep, "POST"))
-        return;
-    cJSON *j = body_object(rq, rep);
+    cJSON *j = post_object(rq, rep);
     if (!j)
         return;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");

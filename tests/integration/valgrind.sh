@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # valgrind.sh FIREDRILL SRC BUILD - the command-line flows under valgrind
 # memcheck: no invalid access, no leak; then the HTTP integration tests
-# (http_curl.sh, http_node.sh) with the server under memcheck, which exits 99
+# (http_curl.sh, http_node.sh, serve_replay.sh) with the server under memcheck, which exits 99
 # on any error or leak when SIGTERM stops it. Skipped (exit 0) without
 # valgrind, and when the binary is built with AddressSanitizer (the two do
 # not mix).
@@ -38,10 +38,16 @@ check postmortem 0 "$FD" postmortem "$tmp/d.jsonl" --out "$tmp/pm2.md"
 check eval 0 "$FD" eval "$tmp/set.json" --scenario friendly-prompt
 check report 0 "$FD" report "$tmp/r.json" --md "$tmp/rep.md"
 check help 0 "$FD" run --help
+check new 0 "$FD" new vg-slow --fault provider_slowdown --out "$tmp/new"
+check run-new 0 "$FD" run "$tmp/new/vg-slow.json" --log "$tmp/n.jsonl" -q
+if nm "$FD" 2>/dev/null | grep gui_debrief > /dev/null; then  # built with the GUI
+    SDL_VIDEODRIVER=dummy check debrief 0 "$FD" debrief "$tmp/d.jsonl" --out "$tmp/d.png" \
+        --size 800x500
+fi
 
 # The HTTP integration tests with `serve` under memcheck: every route, bad
 # input, streams, a rate limit, then SIGTERM; the tests check its exit status.
-for t in http_curl http_node; do
+for t in http_curl http_node serve_replay; do
     if FD_WRAP="${VG[*]}" bash "$2/tests/integration/$t.sh" "$FD" "$2" "$3" > "$tmp/$t.log" 2>&1; then
         grep -q '^SKIPPED' "$tmp/$t.log" && echo "skipped: $t ($(grep -m1 '^SKIPPED' "$tmp/$t.log"))" ||
             echo "ok: $t.sh with the server clean under memcheck"

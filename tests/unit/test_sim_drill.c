@@ -116,6 +116,67 @@ static void live_actions_replayed_at_their_times_give_the_same_log(void **state)
     assert_string_equal(live, replay);
 }
 
+/* Requests served outside the traffic (HTTP) at the times the clock reached,
+ * several at one time, then the same requests scheduled with
+ * sim_drill_serve_at: the same log. Serving them changes the drill (they are
+ * counted), and a dry run changes nothing. */
+static void served_requests_replay_at_their_times(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"How do I reset my password?",
+                                        "which plans have \"SSO\"?\tcaf\xc3\xa9", NULL};
+    enum { N = 9 };
+    mllm_request sent[N];
+    sim_time at[N];
+    char live[65], replay[65], none[65];
+    /* A drill with a log file logs what it serves; a replay logs it too. */
+    sim_drill *d = new_drill(NULL, FIREDRILL_BUILD_DIR "/test_drill_served.jsonl");
+    for (int i = 0; i < N; i++) {
+        if (i % 3 == 0)
+            sim_drill_run_until(d, SIM_MIN(2 + i) + SIM_MS(321));
+        mllm_request req;
+        memset(&req, 0, sizeof req);
+        req.text = i % 3 == 2 ? W->queries[i].first_text : -1;
+        req.free_text = req.text < 0 ? texts[i % 2] : NULL;
+        req.region = i % 3;
+        req.plan = i % 4;
+        req.turn = i % 2;
+        req.history_tokens = 40 * i;
+        req.structured = i == 4;
+        mllm_response r;
+        sim_drill_serve(d, &req, &r);
+        assert_true(r.status >= 200);
+        assert_true(req.id != 0);
+        sent[i] = req;
+        at[i] = req.t;
+        if (i % 3)
+            assert_true(at[i] == at[i - 1]); /* served at the same time */
+        /* A dry run at the same moment is neither logged nor counted. */
+        mllm_request dry = req;
+        dry.id = 0;
+        dry.dry_run = true;
+        sim_drill_serve(d, &dry, &r);
+    }
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, live);
+    sim_drill_free(d);
+
+    d = new_drill(NULL, NULL);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(sim_drill_serve_at(d, at[i], &sent[i]), 0);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, replay);
+    assert_true(sim_drill_serve_at(d, 0, &sent[0]) < 0); /* in the past */
+    sim_drill_free(d);
+    assert_string_equal(live, replay);
+
+    d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, none);
+    sim_drill_free(d);
+    assert_string_not_equal(live, none);
+}
+
 static mllm_fault live_fault(void)
 {
     mllm_fault f;
@@ -278,6 +339,7 @@ int main(void)
         cmocka_unit_test(same_scenario_seed_and_actions_give_identical_logs),
         cmocka_unit_test(a_different_seed_gives_a_different_log),
         cmocka_unit_test(live_actions_replayed_at_their_times_give_the_same_log),
+        cmocka_unit_test(served_requests_replay_at_their_times),
         cmocka_unit_test(trainee_levers_never_change_the_traffic),
         cmocka_unit_test(trainer_operations_replay_from_the_log),
         cmocka_unit_test(untreated_drill_shows_the_symptom_and_the_responder_contains_it),
