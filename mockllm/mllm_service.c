@@ -1668,8 +1668,11 @@ size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
                 soff += idn;
             }
         }
-        if (cite && sources[0])
-            sb_printf(&a, " [%s]", sources);
+        if (cite && sources[0]) {
+            sb_put(&a, " [", 2);
+            sb_put(&a, sources, soff);
+            sb_put(&a, "]", 1);
+        }
     }
     if (r->structured && !r->refusal) {
         bool alt = r->json_schema == 1;

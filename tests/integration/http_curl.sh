@@ -32,6 +32,8 @@ serve_start "$FD" "$work" --speed 10 --max-body 65536 --api-key "$KEY" \
     --trainee-token "$TRAINEE" --trainer-token "$TRAINER"
 port=$SERVE_PORT
 B=$SERVE_URL
+slow=1 # raw-socket reads wait longer for a server under valgrind
+[ -n "${FD_WRAP:-}" ] && slow=6
 ok "listening on port $port"
 
 code() { curl -s -o "$work/body" -D "$work/head" -w '%{http_code}' "$@"; }
@@ -98,7 +100,7 @@ is_error_object && ok "413 is an error object" || bad "413 is not an error objec
 expect "oversized headers" 431 "$(code "$B/healthz" -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' 'b')")"
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'THIS IS NOT HTTP\r\n\r\n' >&3
-timeout 5 cat <&3 >"$work/raw" || true
+timeout $((5 * slow)) cat <&3 >"$work/raw" || true
 exec 3<&- 3>&-
 head -n 1 "$work/raw" | grep -q '^HTTP/1.1 400' && ok "garbage gets 400" || bad "garbage: $(head -n 1 "$work/raw")"
 for i in $(seq 1 20); do
@@ -116,7 +118,7 @@ exec 3<>"/dev/tcp/127.0.0.1/$port"
 body='{"model":"nw-large","messages":[{"role":"user","content":"How do I reset my password?"}]}'
 printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%sGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' \
     "$KEY" "${#body}" "$body" >&3
-timeout 10 cat <&3 >"$work/pipe" || true
+timeout $((10 * slow)) cat <&3 >"$work/pipe" || true
 exec 3<&- 3>&-
 expect "three pipelined answers" 3 "$(grep -o 'HTTP/1.1 200 OK' "$work/pipe" | wc -l)"
 python3 - "$work/pipe" <<'EOF' && ok "pipelined answers in order" || bad "pipelined order"
