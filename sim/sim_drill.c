@@ -246,6 +246,33 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
     }
 }
 
+/* ---- stops ---------------------------------------------------------------------------- */
+
+static void ev_stopped(sim_queue *q, void *ctx, uint64_t arg)
+{
+    sim_drill *d = ctx;
+    (void)arg;
+    sim_log_line(&d->log, "{\"type\":\"stopped\",\"t\":%llu}",
+                 (unsigned long long)sim_queue_now(q));
+}
+
+int sim_drill_mark_stopped_at(sim_drill *d, sim_time t)
+{
+    if (t < sim_queue_now(d->q))
+        return -EINVAL;
+    return sim_queue_push(d->q, t, PRIO_SERVED, ev_stopped, d, 0, NULL);
+}
+
+void sim_drill_mark_stopped(sim_drill *d)
+{
+    if (d->finished)
+        return; /* the log already ends with the drill */
+    sim_time now = sim_queue_now(d->q);
+    if (sim_drill_mark_stopped_at(d, now) == 0)
+        sim_drill_run_until(d, now);
+    sim_log_flush(&d->log, true);
+}
+
 int sim_drill_serve_at(sim_drill *d, sim_time t, const mllm_request *req)
 {
     if (t < sim_queue_now(d->q) || req->dry_run)

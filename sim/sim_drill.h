@@ -135,6 +135,13 @@ int sim_drill_decoy_at(sim_drill *d, sim_time t, const char *text);
  * file, a request that is not a dry run is also logged as a "served" line, so
  * that a replay serves it again at the same point. */
 void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp);
+/* The operator stopped the drill before its end (serve, gui): logs a
+ * "stopped" line at the current time, after every event at that time, and
+ * flushes the log, so that a replay runs to this very point and gives the
+ * same result. No-op once the drill has ended. */
+void sim_drill_mark_stopped(sim_drill *d);
+/* Replay and resume: the same line at time t >= now. 0 or a negative errno. */
+int sim_drill_mark_stopped_at(sim_drill *d, sim_time t);
 /* Replay and resume: serves a copy of req (its text copied too) at time
  * t >= now, after every other event at t, and logs it as the original did.
  * 0 or a negative errno. */

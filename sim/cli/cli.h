@@ -49,6 +49,13 @@ int cli_write_postmortem(const char *log_path, const sim_scenario *s, const mllm
                          const struct sim_pm_doc *pm, const struct sim_pm_check *checks,
                          const sim_result *r, const char *pm_path, const char *set_path);
 
+/* The drill's result, with the post-mortem its responder scripts (if any)
+ * credited first and written (pm_path, set_path: may be NULL), so that run,
+ * replay, serve and gui agree. Returns 0, or -1 after printing an error. */
+int cli_final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *sc,
+                     const mllm_world *w, sim_result *r, const char *log, const char *pm_path,
+                     const char *set_path);
+
 int cli_run(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_postmortem(int argc, char **argv);

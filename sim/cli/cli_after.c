@@ -279,3 +279,23 @@ out:
     mllm_world_free(w);
     return status;
 }
+
+int cli_final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *sc,
+                     const mllm_world *w, sim_result *r, const char *log, const char *pm_path,
+                     const char *set_path)
+{
+    sim_pm_doc pm;
+    memset(&pm, 0, sizeof pm);
+    sim_pm_check checks[SIM_PM_MAX_CASES];
+    memset(checks, 0, sizeof checks);
+    int proven = rp && rp->postmortem.present ? sim_pm_from_responder(d, rp, &pm, checks) : -1;
+    sim_drill_result(d, r);
+    int rc = 0;
+    if (proven >= 0) {
+        r->eval_cases = pm.cases.n;
+        r->eval_proven = proven;
+        rc = cli_write_postmortem(log, sc, w, &pm, checks, r, pm_path, set_path);
+    }
+    sim_pm_doc_release(&pm);
+    return rc;
+}

@@ -4,6 +4,7 @@
  * opens the window or, with --screenshot, runs the drill fast to --at and
  * renders one panel offscreen into a PNG. Without a display and without
  * --screenshot it says so and exits 2 (use `firedrill run` there). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,8 @@ static const char gui_usage[] =
     "  --no-responder        no scripted responder, also for --screenshot\n"
     "  --postmortem-out F    where the post-mortem form is saved (default ./postmortem.json)\n"
     "  --log FILE            write the drill's event log (JSON lines)\n"
+    "  --out FILE            write the drill's result (JSON, as `firedrill run --out`) when\n"
+    "                        the window closes (or at --at with --screenshot)\n"
     "  --software            use SDL's software renderer for the window\n"
     "  --size WxH            window size (default 1600x900) or screenshot size\n"
     "                        (default 1920x1080)\n"
@@ -54,7 +57,7 @@ typedef struct gui_opts {
     bool no_responder, trainer, software;
     double speed;
     int w, h;
-    const char *shot, *panel, *pm_out, *log;
+    const char *shot, *panel, *pm_out, *log, *out;
     sim_time at;
 } gui_opts;
 
@@ -128,6 +131,8 @@ static int parse_args(int argc, char **argv, gui_opts *o)
             o->pm_out = argv[++i];
         else if (strcmp(a, "--log") == 0 && next)
             o->log = argv[++i];
+        else if (strcmp(a, "--out") == 0 && next)
+            o->out = argv[++i];
         else if (a[0] == '-') {
             fprintf(stderr, "firedrill gui: unknown or incomplete option \"%s\" (see --help)\n", a);
             return -1;
@@ -152,6 +157,27 @@ static bool have_display(void)
         return true;
     const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
     return (x && *x) || (wl && *wl);
+}
+
+/* The drill stopped here: log it (a replay stops at the same point) and write
+ * the result to `out` when asked. 0, or 1 when the file cannot be written. */
+static int write_result(gui_app *app, const sim_responder *rp, const sim_scenario *sc,
+                        const mllm_world *w, const char *out)
+{
+    sim_drill *d = gui_app_drill(app);
+    sim_drill_mark_stopped(d);
+    if (!out)
+        return 0;
+    sim_result r;
+    if (cli_final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
+        return 1;
+    int rc = sim_result_write(&r, sc, out);
+    if (rc != 0) {
+        fprintf(stderr, "firedrill gui: cannot write %s: %s\n", out, strerror(-rc));
+        return 1;
+    }
+    fprintf(stderr, "firedrill gui: result written to %s\n", out);
+    return 0;
 }
 
 int cli_gui(int argc, char **argv)
@@ -189,6 +215,14 @@ int cli_gui(int argc, char **argv)
     if (o.no_responder)
         o.responder[0] = '\0';
 
+    if (o.out) { /* find out now, not when the drill is over, that it cannot be written */
+        FILE *f = fopen(o.out, "a");
+        if (!f) {
+            fprintf(stderr, "firedrill gui: cannot write %s: %s\n", o.out, strerror(errno));
+            return 2;
+        }
+        fclose(f);
+    }
     int status = 2;
     sim_scenario *sc = NULL;
     sim_responder *rp = NULL;
@@ -246,12 +280,14 @@ int cli_gui(int argc, char **argv)
                 o.panel ? o.panel : "dashboard",
                 gui_time_str(sim_drill_now(gui_app_drill(app)), tb, sizeof tb), o.shot, ao.width,
                 ao.height);
-        status = 0;
+        status = write_result(app, rp, sc, w, o.out);
         goto out;
     }
     fprintf(stderr, "firedrill gui: drill %s, seed %llu, %s view at %gx (F1 for help)\n", sc->id,
             (unsigned long long)sc->seed, o.trainer ? "trainer" : "trainee", o.speed);
     status = gui_app_run(app);
+    if (status == 0)
+        status = write_result(app, rp, sc, w, o.out);
 out:
     gui_app_free(app);
     sim_responder_free(rp);

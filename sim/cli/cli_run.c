@@ -241,8 +241,8 @@ static int reserve_request(sim_drill *d, const cJSON *j, sim_time t)
     return sim_drill_serve_at(d, t, &req) == 0;
 }
 
-/* Re-requests the logged trainee actions, trainer operations and requests
- * served over HTTP at their times. */
+/* Re-requests the logged trainee actions, trainer operations, requests
+ * served over HTTP and operator stops at their times. */
 static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *w)
 {
     int n = 0;
@@ -250,10 +250,15 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
         cJSON *j = cJSON_Parse(li->lines[i]);
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
         const cJSON *tt = cJSON_GetObjectItem(j, "t");
-        if (cJSON_IsString(ty) && cJSON_IsNumber(tt))
-            n += strcmp(ty->valuestring, "served") == 0 ?
-                     reserve_request(d, j, (sim_time)tt->valuedouble) :
-                     reinject_trainer_op(d, j, ty->valuestring, (sim_time)tt->valuedouble);
+        if (cJSON_IsString(ty) && cJSON_IsNumber(tt)) {
+            sim_time at = (sim_time)tt->valuedouble;
+            if (strcmp(ty->valuestring, "served") == 0)
+                n += reserve_request(d, j, at);
+            else if (strcmp(ty->valuestring, "stopped") == 0)
+                n += sim_drill_mark_stopped_at(d, at) == 0;
+            else
+                n += reinject_trainer_op(d, j, ty->valuestring, at);
+        }
         const cJSON *ev = cJSON_GetObjectItem(j, "event");
         const cJSON *by = cJSON_GetObjectItem(j, "by");
         const cJSON *t = cJSON_GetObjectItem(j, "t");
@@ -288,28 +293,6 @@ static bool file_has_prefix(const char *path, char **lines, long n)
         ok = strcmp(got[i], lines[i]) == 0;
     sim_log_lines_free(got, m > 0 ? m : 0);
     return ok;
-}
-
-/* The drill's result, with the post-mortem its responder scripts (if any)
- * written and credited first, so that run and replay agree. */
-static int final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *sc,
-                        const mllm_world *w, sim_result *r, const char *log,
-                        const char *pm_path, const char *set_path)
-{
-    sim_pm_doc pm;
-    memset(&pm, 0, sizeof pm);
-    sim_pm_check checks[SIM_PM_MAX_CASES];
-    memset(checks, 0, sizeof checks);
-    int proven = rp && rp->postmortem.present ? sim_pm_from_responder(d, rp, &pm, checks) : -1;
-    sim_drill_result(d, r);
-    int rc = 0;
-    if (proven >= 0) {
-        r->eval_cases = pm.cases.n;
-        r->eval_proven = proven;
-        rc = cli_write_postmortem(log, sc, w, &pm, checks, r, pm_path, set_path);
-    }
-    sim_pm_doc_release(&pm);
-    return rc;
 }
 
 static int parse_args(int argc, char **argv, run_opts *o)
@@ -464,7 +447,7 @@ int cli_run(int argc, char **argv)
     }
     sim_result r;
     sim_drill_flush(d, true);
-    if (final_result(d, rp, sc, w, &r, o.log, o.postmortem, o.eval_set) != 0)
+    if (cli_final_result(d, rp, sc, w, &r, o.log, o.postmortem, o.eval_set) != 0)
         goto out;
     if (o.trainee)
         snprintf(r.trainee, sizeof r.trainee, "%s", o.trainee);
@@ -534,7 +517,7 @@ int cli_replay(int argc, char **argv)
         sim_drill_run_until(d, li.last_t);
     cli_progress_done();
     sim_result r;
-    if (final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
+    if (cli_final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
         goto out;
     sim_result_print(&r, sc, stdout);
     /* Digest of the old log, to compare. */

@@ -34,6 +34,8 @@ static const char serve_usage[] =
     "  --seed N              override the scenario's seed\n"
     "  --responder FILE      run a scripted responder too (default: nobody responds)\n"
     "  --log FILE            write the event log (JSON lines)\n"
+    "  --out FILE            write the drill's result (JSON, as `firedrill run --out`) when\n"
+    "                        the server stops\n"
     "  --api-key K           key for /v1 (else $FIREDRILL_API_KEY, else generated)\n"
     "  --trainee-token T     token for /v1/drill (else $FIREDRILL_TRAINEE_TOKEN, else generated)\n"
     "  --trainer-token T     token for /admin (else $FIREDRILL_TRAINER_TOKEN, else generated)\n"
@@ -63,7 +65,7 @@ typedef struct serve_opts {
     double speed;
     bool have_seed;
     uint64_t seed;
-    const char *log;
+    const char *log, *out;
     const char *api_key, *trainee_token, *trainer_token;
     bool metrics_auth, no_delay, no_retrieval, quiet;
     int max_connections;
@@ -1355,6 +1357,9 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         } else if (strcmp(a, "--log") == 0 && v) {
             o->log = v;
             i++;
+        } else if (strcmp(a, "--out") == 0 && v) {
+            o->out = v;
+            i++;
         } else if (strcmp(a, "--api-key") == 0 && v) {
             o->api_key = v;
             i++;
@@ -1448,6 +1453,14 @@ int cli_serve(int argc, char **argv)
     }
     if (!o.scenario[0])
         snprintf(o.scenario, sizeof o.scenario, "%s/%s", cli_data_dir(), CLI_DEFAULT_SCENARIO);
+    if (o.out) { /* find out now, not at the end of the drill, that it cannot be written */
+        FILE *f = fopen(o.out, "a");
+        if (!f) {
+            fprintf(stderr, "firedrill serve: cannot write %s: %s\n", o.out, strerror(errno));
+            return 2;
+        }
+        fclose(f);
+    }
     w = cli_load_world();
     if (!w)
         goto out;
@@ -1535,13 +1548,24 @@ int cli_serve(int argc, char **argv)
     fflush(stdout);
 
     uv_run(&sv.loop, UV_RUN_DEFAULT);
+    advance(&sv);
+    sim_drill_mark_stopped(sv.d); /* a replay of the log stops here too */
     sim_drill_flush(sv.d, true);
-    if (!o.quiet) {
-        sim_result r;
-        sim_drill_result(sv.d, &r);
+    sim_result r;
+    if (cli_final_result(sv.d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
+        goto out;
+    if (!o.quiet)
         sim_result_print(&r, sc, stderr);
-    }
     status = 0;
+    if (o.out) {
+        int wrc = sim_result_write(&r, sc, o.out);
+        if (wrc != 0) {
+            fprintf(stderr, "firedrill serve: cannot write %s: %s\n", o.out, strerror(-wrc));
+            status = 1;
+        } else if (!o.quiet) {
+            fprintf(stderr, "firedrill serve: result written to %s\n", o.out);
+        }
+    }
 out:
     if (loop_ok) {
         if (sv.http) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # valgrind.sh FIREDRILL SRC BUILD - the command-line flows under valgrind
 # memcheck: no invalid access, no leak; then the HTTP integration tests
-# (http_curl.sh, http_node.sh, serve_replay.sh) with the server under memcheck, which exits 99
+# (http_curl.sh, http_node.sh, live_replay.sh) with the server under memcheck, which exits 99
 # on any error or leak when SIGTERM stops it. Skipped (exit 0) without
 # valgrind, and when the binary is built with AddressSanitizer (the two do
 # not mix).
@@ -47,7 +47,7 @@ fi
 
 # The HTTP integration tests with `serve` under memcheck: every route, bad
 # input, streams, a rate limit, then SIGTERM; the tests check its exit status.
-for t in http_curl http_node serve_replay; do
+for t in http_curl http_node live_replay; do
     if FD_WRAP="${VG[*]}" bash "$2/tests/integration/$t.sh" "$FD" "$2" "$3" > "$tmp/$t.log" 2>&1; then
         grep -q '^SKIPPED' "$tmp/$t.log" && echo "skipped: $t ($(grep -m1 '^SKIPPED' "$tmp/$t.log"))" ||
             echo "ok: $t.sh with the server clean under memcheck"

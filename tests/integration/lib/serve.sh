@@ -21,6 +21,7 @@ serve_start() {
     shift 2
     local wait_s=10
     [ -n "${FD_WRAP:-}" ] && wait_s=120
+    : >"$dir/out" # exists before the background job opens it: read at once below
     # shellcheck disable=SC2086
     ${FD_WRAP:-} "$fd" serve --port 0 "$@" >"$dir/out" 2>"$dir/err" &
     SERVE_PID=$!

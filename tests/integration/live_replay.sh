@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# serve_replay.sh - a drill served over HTTP replays byte for byte: requests
-# from curl (catalogue questions, free text with escapes and non-ASCII, a
-# structured answer, segment headers, a conversation), trainee actions and a
-# trainer's live fault all reach the event log, and `firedrill replay` of that
-# log serves them again at the same points and writes the same log. A log
-# with one served request altered no longer replays identically.
-#   bash serve_replay.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR
+# live_replay.sh - drills run live replay byte for byte and give the same
+# result. `serve`: requests from curl (catalogue questions, free text with
+# escapes and non-ASCII, a structured answer, segment headers, a
+# conversation), trainee actions and a trainer's live fault all reach the
+# event log; stopped with SIGTERM, it writes its result (--out); `firedrill
+# replay` of the log serves everything again at the same points, stops where
+# the server stopped, writes the same log and the same result. A log with one
+# served request altered no longer replays identically. `gui` (offscreen,
+# when built): its --out result at --at equals the replay's.
+#   bash live_replay.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR
 set -euo pipefail
-FD=${1:?usage: serve_replay.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR}
+FD=${1:?usage: live_replay.sh FIREDRILL_BINARY SOURCE_DIR BUILD_DIR}
 SRC=${2:?}
 . "$SRC/tests/integration/lib/serve.sh"
 work=$(mktemp -d)
 trap 'serve_cleanup; rm -rf "$work"' EXIT
 export FIREDRILL_DATA_DIR=$SRC
 
-serve_start "$FD" "$work" --speed 120 --no-delay --log "$work/drill.jsonl" --api-key k-replay \
+serve_start "$FD" "$work" --speed 120 --no-delay --log "$work/drill.jsonl" --out "$work/live.json" \
+    --api-key k-replay \
     --trainee-token t-replay --trainer-token a-replay --quiet
 B=$SERVE_URL
 chat() { # chat BODY [HEADER...]
@@ -50,12 +54,26 @@ fails=0
 grep -q 'caf\\u00e9\|café' "$work/drill.jsonl" && echo "ok: free text kept" ||
     { echo "FAIL: free text missing from the log" >&2; fails=1; }
 
-if "$FD" replay "$work/drill.jsonl" >"$work/replay.out" 2>&1; then
+grep -q '"type":"stopped"' <(tail -n 1 "$work/drill.jsonl") && echo "ok: the stop is logged" ||
+    { echo "FAIL: the log does not end with the stop" >&2; fails=1; }
+
+same_result() { # same_result WHAT A.json B.json
+    if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$2" "$3"; then
+        echo "ok: $1"
+    else
+        echo "FAIL: $1" >&2; diff "$2" "$3" >&2 || true; fails=1
+    fi
+}
+if "$FD" replay "$work/drill.jsonl" --out "$work/replay.json" >"$work/replay.out" 2>&1; then
     grep -q 'byte-identical event log' "$work/replay.out" && echo "ok: replay is byte-identical" ||
         { echo "FAIL: replay: $(tail -n 1 "$work/replay.out")" >&2; fails=1; }
 else
     echo "FAIL: replay exited non-zero" >&2; cat "$work/replay.out" >&2; fails=1
 fi
+
+[ -f "$work/live.json" ] && [ -f "$work/replay.json" ] &&
+    same_result "serve --out equals replay --out" "$work/live.json" "$work/replay.json" ||
+    { echo "FAIL: a result file is missing" >&2; fails=1; }
 
 # The replay really serves the logged requests: alter one, and the log differs.
 python3 - "$work/drill.jsonl" "$work/altered.jsonl" <<'PY'
@@ -76,5 +94,17 @@ if "$FD" replay "$work/altered.jsonl" >"$work/altered.out" 2>&1; then
 else
     echo "ok: an altered served request changes the replay"
 fi
+# The GUI's result when it stops (here: a screenshot at 12m, offscreen).
+if nm "$FD" 2>/dev/null | grep gui_app_new > /dev/null; then
+    SDL_VIDEODRIVER=dummy "$FD" gui friendly-prompt --screenshot "$work/shot.png" --at 12m \
+        --log "$work/gui.jsonl" --out "$work/gui.json" 2>"$work/gui.err" ||
+        { echo "FAIL: gui: $(cat "$work/gui.err")" >&2; fails=1; }
+    "$FD" replay "$work/gui.jsonl" --out "$work/gui-replay.json" >"$work/gui-replay.out" 2>&1 &&
+        grep -q 'byte-identical' "$work/gui-replay.out" && echo "ok: gui log replays" ||
+        { echo "FAIL: gui log: $(tail -n 1 "$work/gui-replay.out")" >&2; fails=1; }
+    same_result "gui --out equals replay --out" "$work/gui.json" "$work/gui-replay.json"
+else
+    echo "note: no GUI in this build; the gui part is skipped"
+fi
 [ "$fails" = 0 ] || exit 1
-echo "serve_replay: PASS"
+echo "live_replay: PASS"
