@@ -3438,7 +3438,9 @@ int mllm_http_serve_bytes(const mllm_http_config *cfg, const char *in, size_t le
     }
     read_resume(c);
     size_t pos = 0;
-    while (!c->closing) {
+    /* s->nconns, not c->closing: a callback inside uv_run may close c, and
+     * libuv may free it before uv_run returns. */
+    while (s->nconns > 0) {
         if (c->mem_shut) { /* what libuv's uv_shutdown callback would do */
             c->mem_shut = false;
             shut_done(c, 0);
@@ -3469,9 +3471,12 @@ int mllm_http_serve_bytes(const mllm_http_config *cfg, const char *in, size_t le
             break;
         }
     }
-    conn_close(c);
+    if (s->nconns > 0)
+        conn_close(c);
     s->closing = true;
     uv_run(&loop, UV_RUN_DEFAULT); /* closes the handles, then frees c and s */
     uv_loop_close(&loop);
+    if (rc == 0 && out->failed)
+        rc = UV_ENOMEM;
     return rc;
 }

@@ -274,7 +274,7 @@ void mllm_http_close(mllm_http *s);
  * read), then the end of input, exactly as from a client that sent the bytes
  * and half-closed; everything the server writes is appended to out. Returns
  * once the server has closed the connection: 0; UV_EINVAL for a bad config;
- * UV_ENOMEM; UV_ETIMEDOUT when the server would keep the connection open with
+ * UV_ENOMEM (also when an append to out failed); UV_ETIMEDOUT when the server would keep the connection open with
  * nothing left to do (a bug). Delays the callbacks ask for are real waits on
  * the private loop. Header and body read timeouts do not apply: the input
  * always ends. */

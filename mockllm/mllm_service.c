@@ -1591,6 +1591,21 @@ static void sb_json_str(sbuf *b, const char *s)
     sb_put(b, "\"", 1);
 }
 
+/* Whether the comma-separated list holds the item id[0..n) (whole items only). */
+static bool list_has(const char *list, const char *id, size_t n)
+{
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        if (k == n && memcmp(p, id, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
 size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
                            const mllm_response *r, char *buf, size_t n)
 {
@@ -1661,7 +1676,8 @@ size_t mllm_service_render(const mllm_service *s, const mllm_request *req,
             sb_put(&a, ". ", i + 1 < r->nfacts ? 2 : 1);
             const char *id = w->docs[f->doc].id;
             size_t idn = strlen(id);
-            if (af->version >= 0 && soff + 1 + idn < sizeof sources && !strstr(sources, id)) {
+            if (af->version >= 0 && soff + (soff > 0) + idn < sizeof sources &&
+                !list_has(sources, id, idn)) {
                 if (soff)
                     sources[soff++] = ',';
                 memcpy(sources + soff, id, idn + 1);

@@ -232,7 +232,16 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
      * at once: without a file nobody can replay the drill, and the log line
      * (its digest) and the queue would be a cost on every HTTP request. */
     sim_time now = sim_queue_now(d->q);
-    if (req->dry_run || d->finished || !d->log_served ||
+    if (d->finished) {
+        /* The drill is over: answer, but the request is no longer part of it
+         * (neither logged nor counted), so that the result stays the replay's. */
+        req->t = now;
+        if (!req->id)
+            req->id = (1ull << 62) + ++d->http_ids;
+        mllm_service_handle(d->svc, req, resp);
+        return;
+    }
+    if (req->dry_run || !d->log_served ||
         sim_queue_push(d->q, now, PRIO_SERVED, ev_served, d, SERVED_NOW, NULL) != 0) {
         serve_now(d, req, resp);
         return;
@@ -242,7 +251,7 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
     sim_drill_run_until(d, now);
     if (d->serving) { /* the drill ended at this very time, before the request ran */
         d->serving = NULL;
-        serve_now(d, req, resp);
+        sim_drill_serve(d, req, resp);
     }
 }
 

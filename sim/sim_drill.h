@@ -133,7 +133,8 @@ int sim_drill_decoy_at(sim_drill *d, sim_time t, const char *text);
 /* Serves one request outside the traffic (HTTP clients, reproduce) now. It is
  * recorded in metrics and traces like any other. When the drill writes a log
  * file, a request that is not a dry run is also logged as a "served" line, so
- * that a replay serves it again at the same point. */
+ * that a replay serves it again at the same point. Once the drill has ended,
+ * requests are answered but neither recorded nor logged. */
 void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp);
 /* The operator stopped the drill before its end (serve, gui): logs a
  * "stopped" line at the current time, after every event at that time, and

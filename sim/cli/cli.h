@@ -37,6 +37,14 @@ bool cli_tty(void);
 void cli_progress(const char *what, double frac, const char *detail);
 void cli_progress_done(void);
 
+/* Checks at start that a result file (--out) can be written, creating it
+ * when missing (*created says so, for cli_out_discard). 0, or -1 after
+ * printing "firedrill CMD: cannot write PATH: ...". */
+int cli_out_check(const char *cmd, const char *path, bool *created);
+/* Removes a result file that cli_out_check created when the command failed
+ * before writing it. */
+void cli_out_discard(const char *path, bool created);
+
 /* Prints `usage` and returns 0 when argv holds --help or -h, else -1. */
 int cli_help_requested(int argc, char **argv, const char *usage);
 

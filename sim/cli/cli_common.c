@@ -1,5 +1,6 @@
 /* cli_common.c - helpers shared by the subcommands: data folder, world,
  * scenario lookup, wall clock and progress bars. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,4 +121,23 @@ int cli_load_inputs(const char *scen_path, const char *resp_path, const mllm_wor
         }
     }
     return 0;
+}
+
+int cli_out_check(const char *cmd, const char *path, bool *created)
+{
+    *created = access(path, F_OK) != 0;
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        fprintf(stderr, "firedrill %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+        *created = false;
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+void cli_out_discard(const char *path, bool created)
+{
+    if (path && created)
+        unlink(path);
 }

@@ -215,14 +215,9 @@ int cli_gui(int argc, char **argv)
     if (o.no_responder)
         o.responder[0] = '\0';
 
-    if (o.out) { /* find out now, not when the drill is over, that it cannot be written */
-        FILE *f = fopen(o.out, "a");
-        if (!f) {
-            fprintf(stderr, "firedrill gui: cannot write %s: %s\n", o.out, strerror(errno));
-            return 2;
-        }
-        fclose(f);
-    }
+    bool out_created = false; /* found out now, not when the drill is over */
+    if (o.out && cli_out_check("gui", o.out, &out_created) != 0)
+        return 2;
     int status = 2;
     sim_scenario *sc = NULL;
     sim_responder *rp = NULL;
@@ -289,6 +284,8 @@ int cli_gui(int argc, char **argv)
     if (status == 0)
         status = write_result(app, rp, sc, w, o.out);
 out:
+    if (status == 2)
+        cli_out_discard(o.out, out_created);
     gui_app_free(app);
     sim_responder_free(rp);
     sim_scenario_free(sc);

@@ -1453,14 +1453,9 @@ int cli_serve(int argc, char **argv)
     }
     if (!o.scenario[0])
         snprintf(o.scenario, sizeof o.scenario, "%s/%s", cli_data_dir(), CLI_DEFAULT_SCENARIO);
-    if (o.out) { /* find out now, not at the end of the drill, that it cannot be written */
-        FILE *f = fopen(o.out, "a");
-        if (!f) {
-            fprintf(stderr, "firedrill serve: cannot write %s: %s\n", o.out, strerror(errno));
-            return 2;
-        }
-        fclose(f);
-    }
+    bool out_created = false; /* found out now, not at the end of the drill */
+    if (o.out && cli_out_check("serve", o.out, &out_created) != 0)
+        return 2;
     w = cli_load_world();
     if (!w)
         goto out;
@@ -1575,6 +1570,8 @@ out:
         if (uv_loop_close(&sv.loop) != 0)
             fprintf(stderr, "firedrill serve: the event loop did not close cleanly\n");
     }
+    if (status == 2)
+        cli_out_discard(o.out, out_created);
     sim_drill_free(sv.d);
     sim_responder_free(rp);
     sim_scenario_free(sc);

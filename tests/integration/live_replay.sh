@@ -94,6 +94,16 @@ if "$FD" replay "$work/altered.jsonl" >"$work/altered.out" 2>&1; then
 else
     echo "ok: an altered served request changes the replay"
 fi
+# A command that fails leaves no empty result file behind.
+if "$FD" serve "$work/no-such-scenario.json" --port 0 --out "$work/failed.json" \
+    >/dev/null 2>"$work/failed.err"; then
+    echo "FAIL: serve with a missing scenario succeeded" >&2; fails=1
+elif [ -e "$work/failed.json" ]; then
+    echo "FAIL: a failed serve left $work/failed.json behind" >&2; fails=1
+else
+    echo "ok: a failed serve leaves no result file"
+fi
+
 # The GUI's result when it stops (here: a screenshot at 12m, offscreen).
 if nm "$FD" 2>/dev/null | grep gui_app_new > /dev/null; then
     SDL_VIDEODRIVER=dummy "$FD" gui friendly-prompt --screenshot "$work/shot.png" --at 12m \

@@ -159,6 +159,19 @@ static void served_requests_replay_at_their_times(void **state)
     }
     sim_drill_run(d, NULL, NULL);
     sim_drill_log_digest(d, live);
+    /* After the end a request is answered, but no longer part of the drill. */
+    mllm_request late = sent[0];
+    late.id = 0;
+    mllm_response lr;
+    sim_result before, after;
+    sim_drill_result(d, &before);
+    sim_drill_serve(d, &late, &lr);
+    assert_true(lr.status >= 200);
+    sim_drill_result(d, &after);
+    char end_digest[65];
+    sim_drill_log_digest(d, end_digest);
+    assert_string_equal(live, end_digest);
+    assert_true(before.requests == after.requests);
     sim_drill_free(d);
 
     d = new_drill(NULL, NULL);
