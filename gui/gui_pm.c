@@ -12,6 +12,8 @@
 
 #include <cJSON.h>
 
+#include "sim_eval.h"
+
 const char *const gui_pm_keys[GUI_PM_QUESTIONS] = {
     "what_happened", "when_started", "why_not_caught", "hard_to_diagnose", "prevention",
 };
@@ -261,16 +263,8 @@ int gui_pm_write(const gui_pm *pm, const sim_scenario *sc, const mllm_world *w, 
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(cases, o);
         cJSON_AddNumberToObject(o, "trace_id", (double)c->trace_id);
-        cJSON_AddStringToObject(o, "query", c->query);
-        if (c->qidx >= 0)
-            cJSON_AddStringToObject(o, "query_id", w->queries[c->qidx].id);
-        else
-            cJSON_AddNullToObject(o, "query_id");
-        cJSON_AddStringToObject(o, "region", mllm_region_names[c->region]);
-        cJSON_AddStringToObject(o, "plan", mllm_plan_names[c->plan]);
-        cJSON_AddStringToObject(o, "client", mllm_client_names[c->client]);
-        cJSON_AddNumberToObject(o, "history_tokens", c->history_tokens);
-        cJSON_AddBoolToObject(o, "structured", c->structured);
+        sim_eval_request_json(o, w, c->query, c->qidx, c->region, c->plan, c->client,
+                              c->history_tokens, c->structured);
         cJSON *pv = cJSON_AddObjectToObject(o, "provenance");
         cJSON_AddStringToObject(pv, "drill", sc->id);
         cJSON_AddNumberToObject(pv, "seed", (double)sc->seed);

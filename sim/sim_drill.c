@@ -195,15 +195,18 @@ static void log_served(sim_drill *d, const mllm_request *req)
         free(esc);
 }
 
+/* Once the drill is over a request is answered but no longer part of it
+ * (neither logged nor counted), so that the result stays the replay's. */
 static void serve_now(sim_drill *d, mllm_request *req, mllm_response *resp)
 {
+    bool counts = !req->dry_run && !d->finished;
     req->t = sim_queue_now(d->q);
     if (!req->id)
         req->id = (1ull << 62) + ++d->http_ids;
-    if (!req->dry_run && d->log_served)
+    if (counts && d->log_served)
         log_served(d, req);
     mllm_service_handle(d->svc, req, resp);
-    if (!req->dry_run)
+    if (counts)
         record(d, req, resp, false);
 }
 
@@ -232,16 +235,7 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
      * at once: without a file nobody can replay the drill, and the log line
      * (its digest) and the queue would be a cost on every HTTP request. */
     sim_time now = sim_queue_now(d->q);
-    if (d->finished) {
-        /* The drill is over: answer, but the request is no longer part of it
-         * (neither logged nor counted), so that the result stays the replay's. */
-        req->t = now;
-        if (!req->id)
-            req->id = (1ull << 62) + ++d->http_ids;
-        mllm_service_handle(d->svc, req, resp);
-        return;
-    }
-    if (req->dry_run || !d->log_served ||
+    if (req->dry_run || d->finished || !d->log_served ||
         sim_queue_push(d->q, now, PRIO_SERVED, ev_served, d, SERVED_NOW, NULL) != 0) {
         serve_now(d, req, resp);
         return;
@@ -251,7 +245,7 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp)
     sim_drill_run_until(d, now);
     if (d->serving) { /* the drill ended at this very time, before the request ran */
         d->serving = NULL;
-        sim_drill_serve(d, req, resp);
+        serve_now(d, req, resp);
     }
 }
 
@@ -274,10 +268,9 @@ int sim_drill_mark_stopped_at(sim_drill *d, sim_time t)
 
 void sim_drill_mark_stopped(sim_drill *d)
 {
-    if (d->finished)
-        return; /* the log already ends with the drill */
     sim_time now = sim_queue_now(d->q);
-    if (sim_drill_mark_stopped_at(d, now) == 0)
+    /* An ended drill's log already ends with it. */
+    if (!d->finished && sim_drill_mark_stopped_at(d, now) == 0)
         sim_drill_run_until(d, now);
     sim_log_flush(&d->log, true);
 }

@@ -139,7 +139,7 @@ void sim_drill_serve(sim_drill *d, mllm_request *req, mllm_response *resp);
 /* The operator stopped the drill before its end (serve, gui): logs a
  * "stopped" line at the current time, after every event at that time, and
  * flushes the log, so that a replay runs to this very point and gives the
- * same result. No-op once the drill has ended. */
+ * same result. Once the drill has ended it only flushes the log. */
 void sim_drill_mark_stopped(sim_drill *d);
 /* Replay and resume: the same line at time t >= now. 0 or a negative errno. */
 int sim_drill_mark_stopped_at(sim_drill *d, sim_time t);

@@ -284,22 +284,30 @@ out:
 
 /* ---- writing -------------------------------------------------------------------------- */
 
+void sim_eval_request_json(cJSON *o, const mllm_world *w, const char *query, int qidx,
+                           int region, int plan, int client, int history_tokens,
+                           bool structured)
+{
+    cJSON_AddStringToObject(o, "query", query);
+    if (qidx >= 0)
+        cJSON_AddStringToObject(o, "query_id", w->queries[qidx].id);
+    else
+        cJSON_AddNullToObject(o, "query_id");
+    cJSON_AddStringToObject(o, "region", mllm_region_names[region]);
+    cJSON_AddStringToObject(o, "plan", mllm_plan_names[plan]);
+    cJSON_AddStringToObject(o, "client", mllm_client_names[client]);
+    cJSON_AddNumberToObject(o, "history_tokens", history_tokens);
+    cJSON_AddBoolToObject(o, "structured", structured);
+}
+
 cJSON *sim_eval_case_json(const sim_eval_case *c, const mllm_world *w)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
     cJSON_AddStringToObject(o, "id", c->id);
-    cJSON_AddStringToObject(o, "query", c->query);
-    if (c->text >= 0)
-        cJSON_AddStringToObject(o, "query_id", w->queries[w->text_query[c->text]].id);
-    else
-        cJSON_AddNullToObject(o, "query_id");
-    cJSON_AddStringToObject(o, "region", mllm_region_names[c->region]);
-    cJSON_AddStringToObject(o, "plan", mllm_plan_names[c->plan]);
-    cJSON_AddStringToObject(o, "client", mllm_client_names[c->client]);
-    cJSON_AddNumberToObject(o, "history_tokens", c->history_tokens);
-    cJSON_AddBoolToObject(o, "structured", c->structured);
+    sim_eval_request_json(o, w, c->query, c->text >= 0 ? w->text_query[c->text] : -1,
+                          c->region, c->plan, c->client, c->history_tokens, c->structured);
     cJSON_AddNumberToObject(o, "trace_id", (double)c->trace_id);
     cJSON *as = cJSON_AddArrayToObject(o, "assertions");
     for (int i = 0; i < c->nassert; i++) {

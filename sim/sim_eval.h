@@ -80,6 +80,12 @@ int sim_eval_set_save(const sim_eval_set *set, const mllm_world *w, const char *
 int sim_eval_set_add(sim_eval_set *set, const sim_eval_case *c);
 void sim_eval_set_release(sim_eval_set *set);
 cJSON *sim_eval_case_json(const sim_eval_case *c, const mllm_world *w);
+/* Adds a case's request as eval sets and post-mortems store it (query,
+ * query_id, region, plan, client, history_tokens, structured) to o. qidx is
+ * the catalogue query, -1 for free text. */
+void sim_eval_request_json(cJSON *o, const mllm_world *w, const char *query, int qidx,
+                           int region, int plan, int client, int history_tokens,
+                           bool structured);
 
 /* Builds a case from a trace: its request, and the given assertions; a
  * contains_fact assertion with fact -1 expands to every fact the catalogue

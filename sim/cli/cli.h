@@ -64,6 +64,14 @@ int cli_final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *
                      const mllm_world *w, sim_result *r, const char *log, const char *pm_path,
                      const char *set_path);
 
+/* A live drill (serve, gui) stopped by its operator: logs the stop (a replay
+ * stops at the same point), flushes the log, computes the result as
+ * cli_final_result does, prints it to stderr when `print`, and writes it to
+ * `out` when not NULL. Returns 0, 1 when `out` cannot be written, or -1
+ * after printing an error. */
+int cli_stopped_result(const char *cmd, sim_drill *d, const sim_responder *rp,
+                       const sim_scenario *sc, const mllm_world *w, const char *out, bool print);
+
 int cli_run(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_postmortem(int argc, char **argv);

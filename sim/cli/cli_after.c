@@ -299,3 +299,24 @@ int cli_final_result(sim_drill *d, const sim_responder *rp, const sim_scenario *
     sim_pm_doc_release(&pm);
     return rc;
 }
+
+int cli_stopped_result(const char *cmd, sim_drill *d, const sim_responder *rp,
+                       const sim_scenario *sc, const mllm_world *w, const char *out, bool print)
+{
+    sim_drill_mark_stopped(d);
+    sim_result r;
+    if (cli_final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
+        return -1;
+    if (print)
+        sim_result_print(&r, sc, stderr);
+    if (!out)
+        return 0;
+    int rc = sim_result_write(&r, sc, out);
+    if (rc != 0) {
+        fprintf(stderr, "firedrill %s: cannot write %s: %s\n", cmd, out, strerror(-rc));
+        return 1;
+    }
+    if (print)
+        fprintf(stderr, "firedrill %s: result written to %s\n", cmd, out);
+    return 0;
+}

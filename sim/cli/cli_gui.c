@@ -4,7 +4,6 @@
  * opens the window or, with --screenshot, runs the drill fast to --at and
  * renders one panel offscreen into a PNG. Without a display and without
  * --screenshot it says so and exits 2 (use `firedrill run` there). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,25 +158,15 @@ static bool have_display(void)
     return (x && *x) || (wl && *wl);
 }
 
-/* The drill stopped here: log it (a replay stops at the same point) and write
- * the result to `out` when asked. 0, or 1 when the file cannot be written. */
+/* The drill stopped here (window closed, screenshot taken): cli_stopped_result,
+ * saying where the result went. 0, or 1 when it could not be written. */
 static int write_result(gui_app *app, const sim_responder *rp, const sim_scenario *sc,
                         const mllm_world *w, const char *out)
 {
-    sim_drill *d = gui_app_drill(app);
-    sim_drill_mark_stopped(d);
-    if (!out)
-        return 0;
-    sim_result r;
-    if (cli_final_result(d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
-        return 1;
-    int rc = sim_result_write(&r, sc, out);
-    if (rc != 0) {
-        fprintf(stderr, "firedrill gui: cannot write %s: %s\n", out, strerror(-rc));
-        return 1;
-    }
-    fprintf(stderr, "firedrill gui: result written to %s\n", out);
-    return 0;
+    int rc = cli_stopped_result("gui", gui_app_drill(app), rp, sc, w, out, false);
+    if (rc == 0 && out)
+        fprintf(stderr, "firedrill gui: result written to %s\n", out);
+    return rc == 0 ? 0 : 1;
 }
 
 int cli_gui(int argc, char **argv)

@@ -1544,23 +1544,9 @@ int cli_serve(int argc, char **argv)
 
     uv_run(&sv.loop, UV_RUN_DEFAULT);
     advance(&sv);
-    sim_drill_mark_stopped(sv.d); /* a replay of the log stops here too */
-    sim_drill_flush(sv.d, true);
-    sim_result r;
-    if (cli_final_result(sv.d, rp, sc, w, &r, NULL, NULL, NULL) != 0)
-        goto out;
-    if (!o.quiet)
-        sim_result_print(&r, sc, stderr);
-    status = 0;
-    if (o.out) {
-        int wrc = sim_result_write(&r, sc, o.out);
-        if (wrc != 0) {
-            fprintf(stderr, "firedrill serve: cannot write %s: %s\n", o.out, strerror(-wrc));
-            status = 1;
-        } else if (!o.quiet) {
-            fprintf(stderr, "firedrill serve: result written to %s\n", o.out);
-        }
-    }
+    int rrc = cli_stopped_result("serve", sv.d, rp, sc, w, o.out, !o.quiet);
+    if (rrc >= 0)
+        status = rrc;
 out:
     if (loop_ok) {
         if (sv.http) {

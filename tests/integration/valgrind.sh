@@ -40,7 +40,7 @@ check report 0 "$FD" report "$tmp/r.json" --md "$tmp/rep.md"
 check help 0 "$FD" run --help
 check new 0 "$FD" new vg-slow --fault provider_slowdown --out "$tmp/new"
 check run-new 0 "$FD" run "$tmp/new/vg-slow.json" --log "$tmp/n.jsonl" -q
-if nm "$FD" 2>/dev/null | grep gui_debrief > /dev/null; then  # built with the GUI
+if nm "$FD" 2>/dev/null | grep gui_app_new > /dev/null; then  # built with the GUI
     SDL_VIDEODRIVER=dummy check debrief 0 "$FD" debrief "$tmp/d.jsonl" --out "$tmp/d.png" \
         --size 800x500
 fi

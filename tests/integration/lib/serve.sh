@@ -15,18 +15,18 @@
 SERVE_PID=""
 SERVE_PORT=""
 SERVE_URL=""
+SERVE_WAIT=10 # seconds to start and to stop
+[ -n "${FD_WRAP:-}" ] && SERVE_WAIT=120
 
 serve_start() {
     local fd=$1 dir=$2
     shift 2
-    local wait_s=10
-    [ -n "${FD_WRAP:-}" ] && wait_s=120
     : >"$dir/out" # exists before the background job opens it: read at once below
     # shellcheck disable=SC2086
     ${FD_WRAP:-} "$fd" serve --port 0 "$@" >"$dir/out" 2>"$dir/err" &
     SERVE_PID=$!
     local i
-    for ((i = 0; i < wait_s * 20; i++)); do
+    for ((i = 0; i < SERVE_WAIT * 20; i++)); do
         SERVE_PORT=$(sed -n 's|^listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$dir/out")
         [ -n "$SERVE_PORT" ] && break
         if ! kill -0 "$SERVE_PID" 2>/dev/null; then
@@ -36,20 +36,19 @@ serve_start() {
         fi
         sleep 0.05
     done
-    [ -n "$SERVE_PORT" ] || { echo "FAIL: serve did not print its port in ${wait_s}s" >&2; exit 1; }
+    [ -n "$SERVE_PORT" ] || { echo "FAIL: serve did not print its port in ${SERVE_WAIT}s" >&2; exit 1; }
     SERVE_URL="http://127.0.0.1:$SERVE_PORT"
 }
 
 serve_stop() {
-    local wait_s=10 i rc
-    [ -n "${FD_WRAP:-}" ] && wait_s=120
+    local i rc
     kill -TERM "$SERVE_PID"
-    for ((i = 0; i < wait_s * 20; i++)); do
+    for ((i = 0; i < SERVE_WAIT * 20; i++)); do
         kill -0 "$SERVE_PID" 2>/dev/null || break
         sleep 0.05
     done
     if kill -0 "$SERVE_PID" 2>/dev/null; then
-        echo "FAIL: serve did not stop within ${wait_s}s of SIGTERM" >&2
+        echo "FAIL: serve did not stop within ${SERVE_WAIT}s of SIGTERM" >&2
         return 1
     fi
     wait "$SERVE_PID" && rc=0 || rc=$?
