@@ -173,6 +173,14 @@ static inline uint64_t swar_json_special(uint64_t x)
            swar_zero(x ^ (SWAR_ONES * '"')) | swar_zero(x ^ (SWAR_ONES * '\\'));
 }
 
+/* x with its ASCII capital letters made small. */
+static inline uint64_t swar_lower(uint64_t x)
+{
+    uint64_t low7 = x & ~SWAR_HIGH; /* no carry out of a byte below */
+    uint64_t from_a = low7 + SWAR_ONES * (0x80 - 'A'), past_z = low7 + SWAR_ONES * (0x80 - 'Z' - 1);
+    return x | ((from_a & ~past_z & ~x & SWAR_HIGH) >> 2);
+}
+
 /* Length of the run of bytes from s (n bytes) that a JSON string takes as
  * they are: printable ASCII but the quote and the backslash. */
 static inline size_t json_plain_run(const unsigned char *s, size_t n)
@@ -374,17 +382,28 @@ int mllm_http_buf_json_str(mllm_http_buf *b, const char *str, size_t n)
     return 0;
 }
 
-/* Writes v in decimal at o (room for 20 bytes); returns the end. */
-static char *w_u64(char *o, uint64_t v)
+/* Two digits per division. */
+char *mllm_http_put_u64(char *o, uint64_t v)
 {
-    char tmp[20];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    memcpy(o, tmp + i, sizeof tmp - i);
-    return o + (sizeof tmp - i);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char tmp[20], *p = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = pairs[d + 1];
+        *--p = pairs[d];
+    }
+    if (v >= 10) {
+        *--p = pairs[v * 2 + 1];
+        *--p = pairs[v * 2];
+    } else
+        *--p = (char)('0' + v);
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(o, p, n);
+    return o + n;
 }
 
 static char *w_mem(char *o, const void *p, size_t n)
@@ -400,7 +419,7 @@ int mllm_http_buf_u64(mllm_http_buf *b, uint64_t v)
 {
     if (buf_reserve(b, 20) != 0)
         return UV_ENOMEM;
-    b->len = (size_t)(w_u64(b->data + b->len, v) - b->data);
+    b->len = (size_t)(mllm_http_put_u64(b->data + b->len, v) - b->data);
     return 0;
 }
 
@@ -559,7 +578,7 @@ static void put_head(conn *c, mllm_http_buf *to, int status, const char *ctype, 
         return;
     char *o = to->data + to->len;
     W_LIT(o, "HTTP/1.1 ");
-    o = w_u64(o, (uint64_t)(status < 0 ? 0 : status));
+    o = mllm_http_put_u64(o, (uint64_t)(status < 0 ? 0 : status));
     *o++ = ' ';
     o = w_mem(o, reason, rn);
     W_LIT(o, "\r\nDate: ");
@@ -579,7 +598,7 @@ static void put_head(conn *c, mllm_http_buf *to, int status, const char *ctype, 
         W_LIT(o, "Transfer-Encoding: chunked\r\n");
     else if (clen != LEN_NONE) {
         W_LIT(o, "Content-Length: ");
-        o = w_u64(o, clen);
+        o = mllm_http_put_u64(o, clen);
         W_LIT(o, "\r\n");
     }
     if (!c->keep_alive)
@@ -988,12 +1007,32 @@ static int hput(conn *c, const char *p, size_t n, bool lower)
         return -1;
     }
     char *o = c->rq.hbuf + c->rq.hlen;
-    if (lower)
-        for (size_t i = 0; i < n; i++)
+    if (lower) {
+        size_t i = 0;
+#ifdef HAVE_SWAR
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            x = swar_lower(x);
+            memcpy(o + i, &x, 8);
+        }
+#endif
+        for (; i < n; i++)
             o[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] + 32) : p[i];
-    else
+    } else
         memcpy(o, p, n);
     c->rq.hlen += n;
+    return 0;
+}
+
+/* Ends the URL, a header name or a value. */
+static int hput_end(conn *c)
+{
+    if (c->rq.hlen + 2 > c->srv->cfg.max_header_bytes) {
+        c->err_status = 431;
+        return -1;
+    }
+    c->rq.hbuf[c->rq.hlen++] = '\0';
     return 0;
 }
 
@@ -1029,7 +1068,7 @@ static int on_header_field(http_parser *p, const char *at, size_t n)
             c->err_status = 431;
             return -1;
         }
-        if (hput(c, "", 1, false) != 0) /* ends the URL or the previous value */
+        if (hput_end(c) != 0) /* ends the URL or the previous value */
             return -1;
         c->rq.name_off[c->rq.nh] = (uint32_t)c->rq.hlen;
         c->rq.val_off[c->rq.nh] = UINT32_MAX;
@@ -1043,7 +1082,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
 {
     conn *c = p->data;
     if (c->last != L_VALUE) {
-        if (hput(c, "", 1, false) != 0)
+        if (hput_end(c) != 0)
             return -1;
         c->rq.val_off[c->rq.nh - 1] = (uint32_t)c->rq.hlen;
         c->last = L_VALUE;
@@ -1056,13 +1095,13 @@ static int on_headers_complete(http_parser *p)
     conn *c = p->data;
     mllm_http *s = c->srv;
     if (c->last == L_FIELD) { /* a name without a value */
-        if (hput(c, "", 1, false) != 0)
+        if (hput_end(c) != 0)
             return -1;
         c->rq.val_off[c->rq.nh - 1] = (uint32_t)c->rq.hlen;
     }
     if (c->last == L_NONE) /* no URL at all */
         c->rq.hbuf[c->rq.hlen] = '\0';
-    else if (hput(c, "", 1, false) != 0)
+    else if (hput_end(c) != 0)
         return -1;
     c->rq.hbuf[c->rq.hlen] = '\0';
     c->phase = PH_BODY;
@@ -3105,16 +3144,16 @@ static char *w_duration(char *o, double s)
 {
     uint64_t ms = s > 0 && s < 1e15 ? (uint64_t)(s * 1000 + 0.5) : 0;
     if (ms < 1000) {
-        o = w_u64(o, ms);
+        o = mllm_http_put_u64(o, ms);
         W_LIT(o, "ms");
     } else if (ms < 60000) {
-        o = w_u64(o, (ms + 999) / 1000);
+        o = mllm_http_put_u64(o, (ms + 999) / 1000);
         *o++ = 's';
     } else {
         uint64_t t = (ms + 999) / 1000;
-        o = w_u64(o, t / 60);
+        o = mllm_http_put_u64(o, t / 60);
         *o++ = 'm';
-        o = w_u64(o, t % 60);
+        o = mllm_http_put_u64(o, t % 60);
         *o++ = 's';
     }
     return o;
@@ -3134,16 +3173,16 @@ static void chat_headers(const mllm_http_chat_result *res, char *x)
     const mllm_http_ratelimit *rl = &res->rl;
     if (rl->limit_requests > 0) {
         W_LIT(o, "x-ratelimit-limit-requests: ");
-        o = w_u64(o, (uint64_t)rl->limit_requests);
+        o = mllm_http_put_u64(o, (uint64_t)rl->limit_requests);
         W_LIT(o, "\r\nx-ratelimit-remaining-requests: ");
-        o = w_u64(o, rl->remaining_requests > 0 ? (uint64_t)rl->remaining_requests : 0);
+        o = mllm_http_put_u64(o, rl->remaining_requests > 0 ? (uint64_t)rl->remaining_requests : 0);
         W_LIT(o, "\r\nx-ratelimit-reset-requests: ");
         o = w_duration(o, rl->reset_s);
         W_LIT(o, "\r\n");
     }
     if (rl->retry_after_s > 0) {
         W_LIT(o, "Retry-After: ");
-        o = w_u64(o, (uint64_t)rl->retry_after_s);
+        o = mllm_http_put_u64(o, (uint64_t)rl->retry_after_s);
         W_LIT(o, "\r\n");
     }
     *o = '\0';
@@ -3190,7 +3229,7 @@ static void answer_chat(conn *c, const mllm_http_chat *req, mllm_http_chat_resul
     W_LIT(o, "{\"id\":");
     o = w_json_str(o, res->id, idn);
     W_LIT(o, ",\"object\":\"chat.completion\",\"created\":");
-    o = w_u64(o, (uint64_t)created);
+    o = mllm_http_put_u64(o, (uint64_t)created);
     W_LIT(o, ",\"model\":");
     o = w_json_str(o, model, mn);
     W_LIT(o, ",\"system_fingerprint\":");
@@ -3203,11 +3242,11 @@ static void answer_chat(conn *c, const mllm_http_chat *req, mllm_http_chat_resul
     W_LIT(o, ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":");
     o = w_json_str(o, finish, fn);
     W_LIT(o, "}],\"usage\":{\"prompt_tokens\":");
-    o = w_u64(o, ptok);
+    o = mllm_http_put_u64(o, ptok);
     W_LIT(o, ",\"completion_tokens\":");
-    o = w_u64(o, ctok);
+    o = mllm_http_put_u64(o, ctok);
     W_LIT(o, ",\"total_tokens\":");
-    o = w_u64(o, ptok + ctok);
+    o = mllm_http_put_u64(o, ptok + ctok);
     W_LIT(o, "}}");
     j->len = (size_t)(o - j->data);
     send_body(c, to, 200, "application/json", extra, j->data, j->len);

@@ -60,6 +60,9 @@ int mllm_http_buf_printf(mllm_http_buf *b, const char *fmt, ...)
 int mllm_http_buf_json_str(mllm_http_buf *b, const char *s, size_t n);
 /* Appends v in decimal (no printf: this is on every response's path). */
 int mllm_http_buf_u64(mllm_http_buf *b, uint64_t v);
+/* Writes v in decimal at o, which has room for 20 bytes (no NUL); returns
+ * the end. */
+char *mllm_http_put_u64(char *o, uint64_t v);
 /* Appends a JSON number; NaN and infinities become null. */
 int mllm_http_buf_json_num(mllm_http_buf *b, double v);
 void mllm_http_buf_release(mllm_http_buf *b); /* frees the data; the struct can be reused */
@@ -274,8 +277,8 @@ void mllm_http_close(mllm_http *s);
  * read), then the end of input, exactly as from a client that sent the bytes
  * and half-closed; everything the server writes is appended to out. Returns
  * once the server has closed the connection: 0; UV_EINVAL for a bad config;
- * UV_ENOMEM (also when an append to out failed); UV_ETIMEDOUT when the server would keep the connection open with
- * nothing left to do (a bug). Delays the callbacks ask for are real waits on
+ * UV_ENOMEM (also when an append to out failed); UV_ETIMEDOUT when the server would keep the
+ * connection open with nothing left to do (a bug). Delays the callbacks ask for are real waits on
  * the private loop. Header and body read timeouts do not apply: the input
  * always ends. */
 #define MLLM_HTTP_HAVE_SERVE_BYTES 1

@@ -904,11 +904,13 @@ const mllm_world *mllm_service_world(const mllm_service *s)
     return s->w;
 }
 
-int mllm_service_match_text(const mllm_service *s, const char *text)
+int mllm_service_match_text(const mllm_service *s, const char *text, uint64_t *hash)
 {
+    uint64_t h = text ? text_norm_hash(text) : 0;
+    if (hash)
+        *hash = h;
     if (!text)
         return -1;
-    uint64_t h = text_norm_hash(text);
     int m = s->text_hash_size - 1, i = (int)(h & (uint64_t)m);
     while (s->text_hash[i] >= 0) {
         if (s->text_key[i] == h)

@@ -327,8 +327,9 @@ void mllm_service_note_change(mllm_service *s, mllm_time now, mllm_change_kind k
 void mllm_service_handle(mllm_service *s, const mllm_request *req, mllm_response *resp);
 
 /* Catalogue text id whose normalized wording equals `text` (case, spaces and
- * punctuation ignored), or -1. */
-int mllm_service_match_text(const mllm_service *s, const char *text);
+ * punctuation ignored), or -1. With `hash`, also the hash of that normalized
+ * wording (0 for a NULL text), for callers that map any wording to a text. */
+int mllm_service_match_text(const mllm_service *s, const char *text, uint64_t *hash);
 
 /* Writes the answer text of a response into buf (always NUL-terminated).
  * Returns the length it needed. */

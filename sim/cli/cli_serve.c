@@ -227,14 +227,6 @@ static int segment(const mllm_http_chat *req, const char *hdr, const char *const
     return i < 0 ? -2 : i;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 /* snprintf-free copies for the per-request path. */
 static void copy_str(char *dst, size_t n, const char *src)
 {
@@ -248,17 +240,12 @@ static void copy_str(char *dst, size_t n, const char *src)
 static void prefixed_u64(char *dst, size_t n, const char *prefix, uint64_t v)
 {
     char tmp[24];
-    size_t i = sizeof tmp - 1;
-    tmp[i] = '\0';
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    *mllm_http_put_u64(tmp, v) = '\0';
     size_t p = strlen(prefix);
     if (p >= n)
         p = n - 1;
     memcpy(dst, prefix, p);
-    copy_str(dst + p, n - p, tmp + i);
+    copy_str(dst + p, n - p, tmp);
 }
 
 static void rate_headers(serve *sv, const mllm_response *r, mllm_http_ratelimit *rl, bool limited)
@@ -328,9 +315,10 @@ static void on_chat(void *ctx, const mllm_http_chat *req, mllm_http_chat_result 
     }
     mr.structured = req->format != MLLM_HTTP_FORMAT_TEXT;
     mr.max_tokens = req->max_tokens;
-    mr.text = mllm_service_match_text(svc, question);
+    uint64_t qhash;
+    mr.text = mllm_service_match_text(svc, question, &qhash);
     if (mr.text < 0 && sv->no_retrieval && w->ntexts > 0)
-        mr.text = (int)(fnv1a(question) % (uint64_t)w->ntexts);
+        mr.text = (int)(qhash % (uint64_t)w->ntexts);
     mr.free_text = mr.text < 0 ? question : NULL;
     advance(sv);
     mllm_response r;

@@ -338,6 +338,10 @@ figures = {
     "p50_ms": fd[1],
     "retrieval_on_ratio": rag[0] / fd[0],
     "stream_ratio_vs_node": res["firedrill_stream"][0] / res["node_stream"][0],
+    # What a server exactly as fast as nginx's fixed `return 200` would score
+    # against node in this run: the ceiling the peers' own speeds set.
+    "nginx_ratio_vs_node": ng / node,
+    "nginx_ratio_vs_mockllm_npm": ng / mk,
     "cpu_ratio_vs_nginx": cpu["nginx"] / cpu["firedrill"],
     "cpu_ratio_vs_node": cpu["node"] / cpu["firedrill"],
     "cpu_ratio_vs_mockllm_npm": cpu["mockllm_npm"] / cpu["firedrill"],

@@ -968,6 +968,37 @@ static void route_gets_method_path_query_role_body(void **state)
 
 /* ---- no socket needed ------------------------------------------------------------------ */
 
+static void put_u64_matches_printf(void **state)
+{
+    (void)state;
+    uint64_t v[100];
+    int n = 0;
+    v[n++] = 0;
+    v[n++] = UINT64_MAX;
+    /* Every length, at its edges: 10^k - 1, 10^k, 10^k + 1. */
+    for (uint64_t p = 1;; p *= 10) {
+        v[n++] = p - 1;
+        v[n++] = p;
+        v[n++] = p + 1;
+        if (p > UINT64_MAX / 10)
+            break;
+    }
+    uint64_t x = 0x9e3779b97f4a7c15ull; /* and some others */
+    while (n < 100) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v[n++] = x >> (x & 63);
+    }
+    for (int i = 0; i < n; i++) {
+        char want[32], got[32];
+        snprintf(want, sizeof want, "%llu", (unsigned long long)v[i]);
+        memset(got, '#', sizeof got);
+        char *end = mllm_http_put_u64(got, v[i]);
+        assert_int_equal(end - got, (long)strlen(want));
+        assert_memory_equal(got, want, strlen(want));
+        assert_int_equal(*end, '#'); /* nothing past the digits */
+    }
+}
+
 /* ---- chat bodies: the scanner against cJSON -------------------------------------------- */
 
 /* Parses body with p in mode, from an exact-size heap copy (so that ASan
@@ -1640,6 +1671,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_strings_are_escaped_and_utf8_checked),
+        cmocka_unit_test(put_u64_matches_printf),
         cmocka_unit_test(start_refuses_missing_or_equal_tokens),
         cmocka_unit_test(json_str_matches_a_bytewise_reference_at_every_alignment),
         cmocka_unit_test(chat_scanner_agrees_with_cjson_on_a_table_of_bodies),

@@ -2,6 +2,7 @@
  * evidence and its truth labels, its right lever removes the harm, a wrong
  * lever does not; determinism and exact fractions. Uses the real world from
  * assets/. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,8 +207,19 @@ static void free_text_gets_an_answer_from_the_knowledge_base(void **state)
     assert_non_null(q);
     char text[512];
     snprintf(text, sizeof text, "hey, quick one: %s", q->texts[0]);
-    assert_int_equal(mllm_service_match_text(s, text), -1);
-    assert_true(mllm_service_match_text(s, q->texts[0]) == q->first_text);
+    uint64_t h, h_upper, h_other;
+    assert_int_equal(mllm_service_match_text(s, text, &h), -1);
+    assert_true(mllm_service_match_text(s, q->texts[0], NULL) == q->first_text);
+    /* The hash is of the normalized wording: case does not change it. */
+    char upper[512];
+    for (size_t i = 0; i <= strlen(text); i++)
+        upper[i] = (char)toupper((unsigned char)text[i]);
+    assert_int_equal(mllm_service_match_text(s, upper, &h_upper), -1);
+    assert_true(h_upper == h);
+    mllm_service_match_text(s, q->texts[0], &h_other);
+    assert_true(h_other != h);
+    assert_int_equal(mllm_service_match_text(s, NULL, &h_other), -1);
+    assert_true(h_other == 0);
     mllm_request req = {.id = 1, .t = SEC(1), .text = -1, .free_text = text};
     mllm_response r;
     mllm_service_handle(s, &req, &r);
