@@ -151,7 +151,9 @@ void gui_panel_scorecard(gui_ctx *c, gui_state *s, gui_rect r)
     gui_draw_text(c, GUI_FONT_TITLE, big.x, big.y + 4, t->text,
                   gui_fmt(c, "Score %.1f / 100", res.score.total), -1);
     gui_draw_text(c, GUI_FONT_SMALL, big.x, big.y + gui_font_height(c, GUI_FONT_TITLE) + 8, t->dim,
-                  res.onset == SIM_TIME_NEVER
+                  res.incident_ahead
+                      ? "the incident has not begun: the response parts earn nothing yet"
+                  : res.onset == SIM_TIME_NEVER
                       ? "no fault ever reached a user"
                       : gui_fmt(c,
                                 "times count from the fault's onset at %s (its first bad "

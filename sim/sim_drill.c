@@ -1236,6 +1236,10 @@ void sim_drill_result(sim_drill *d, sim_result *r)
     r->symptom_appeared = d->onset != SIM_TIME_NEVER;
 
     sim_time now = sim_queue_now(d->q);
+    r->incident_ahead = false;
+    for (int i = 0; i < s->nfaults && d->onset == SIM_TIME_NEVER; i++)
+        if (s->faults[i].f.start >= now && s->faults[i].f.start < s->duration)
+            r->incident_ahead = true;
     size_t n = (size_t)(now / TICK);
     if (n > d->nslots)
         n = d->nslots;
@@ -1250,6 +1254,7 @@ void sim_drill_result(sim_drill *d, sim_result *r)
         .first_lever = first_lever,
         .fix_effect = fix_effect,
         .resolve = r->resolve,
+        .incident_ahead = r->incident_ahead,
         .postmortem_done = d->postmortem_done,
         .postmortem_eval_ok = d->postmortem_eval_ok,
         .fault_harm = d->harm10,
@@ -1336,6 +1341,8 @@ int sim_result_write(const sim_result *r, const sim_scenario *s, const char *pat
     cJSON_AddNumberToObject(root, "actions", r->actions);
     cJSON_AddNumberToObject(root, "wrong_levers", r->wrong_levers);
     cJSON_AddBoolToObject(root, "symptom_appeared", r->symptom_appeared);
+    if (r->incident_ahead)
+        cJSON_AddBoolToObject(root, "stopped_before_incident", true);
     cJSON_AddBoolToObject(root, "contained", r->contained);
     cJSON *pm = cJSON_AddObjectToObject(root, "postmortem");
     cJSON_AddBoolToObject(pm, "complete_in_time", r->postmortem_done);
@@ -1378,7 +1385,9 @@ void sim_result_print(const sim_result *r, const sim_scenario *s, FILE *f)
     fprintf(f, "\n%s — %s  (seed %llu, %llu simulated minutes)\n", s->id, s->title,
             (unsigned long long)r->seed, (unsigned long long)(r->duration / 60000000u));
     fprintf(f, "  requests served %llu, cost $%.2f\n", (unsigned long long)r->requests, r->cost);
-    if (r->onset == SIM_TIME_NEVER)
+    if (r->incident_ahead)
+        fprintf(f, "  stopped before the incident began: the response parts earn nothing\n");
+    else if (r->onset == SIM_TIME_NEVER)
         fprintf(f, "  no fault ever reached a user\n");
     else
         fprintf(f, "  fault onset at %.0fm%02.0fs; bad responses %llu (weighted harm %.1f)\n",

@@ -98,9 +98,10 @@ void sim_score_compute(const sim_score_in *in, sim_score_out *out)
                     (in->mean_rate > 0 ? in->mean_rate * 60.0 : 1.0);
     out->part[SIM_PART_HARM] = onset ? exp(-(in->harm > 0 ? in->harm : 0) / budget) : 1;
     out->part[SIM_PART_POSTMORTEM] = in->postmortem_done ? (in->postmortem_eval_ok ? 1.0 : 0.5) : 0;
-    if (!onset) {
+    if (!onset && !in->incident_ahead) {
         /* Nothing went wrong that anyone could respond to: full marks for the
-         * response-time parts, so a quiet drill is not a failed one. */
+         * response-time parts, so a quiet drill is not a failed one. (One
+         * stopped before its incident began keeps them at 0.) */
         for (int p = SIM_PART_DETECT; p <= SIM_PART_MITIGATE; p++)
             out->part[p] = 1;
     }

@@ -277,6 +277,28 @@ static void untreated_drill_shows_the_symptom_and_the_responder_contains_it(void
     assert_true(r0.score.total >= 0 && r1.score.total <= 100);
 }
 
+static void drill_stopped_before_its_incident_earns_no_response_points(void **state)
+{
+    (void)state;
+    assert_true(S->nfaults > 0 && S->faults[0].f.start > SIM_MIN(2));
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, S->faults[0].f.start / 2);
+    sim_drill_mark_stopped(d);
+    sim_result r;
+    sim_drill_result(d, &r);
+    assert_true(r.incident_ahead);
+    assert_false(r.symptom_appeared);
+    for (int p = SIM_PART_DETECT; p <= SIM_PART_MITIGATE; p++)
+        assert_true(r.score.part[p] == 0.0);
+    assert_true(r.score.part[SIM_PART_HARM] == 1.0);
+    /* Once its fault has done harm, the drill is scored as usual. */
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_result(d, &r);
+    assert_false(r.incident_ahead);
+    assert_true(r.symptom_appeared);
+    sim_drill_free(d);
+}
+
 static void kill_switch_waits_for_approval_then_applies(void **state)
 {
     (void)state;
@@ -356,6 +378,7 @@ int main(void)
         cmocka_unit_test(trainee_levers_never_change_the_traffic),
         cmocka_unit_test(trainer_operations_replay_from_the_log),
         cmocka_unit_test(untreated_drill_shows_the_symptom_and_the_responder_contains_it),
+        cmocka_unit_test(drill_stopped_before_its_incident_earns_no_response_points),
         cmocka_unit_test(kill_switch_waits_for_approval_then_applies),
         cmocka_unit_test(bad_actions_are_refused_with_a_message),
         cmocka_unit_test(pacer_follows_the_wall_clock_with_speed_and_pause),

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -182,6 +183,29 @@ static void wrong_levers_cost_points_capped_at_ten(void **state)
     assert_true(clean - o.total > 9.9 && clean - o.total < 10.1);
 }
 
+static void quiet_drill_earns_response_parts_unless_stopped_before_its_incident(void **state)
+{
+    (void)state;
+    sim_scoring c = cfg();
+    sim_score_in in = base_in(&c);
+    in.onset = SIM_TIME_NEVER;
+    in.n = 12; /* two minutes in */
+    sim_score_out quiet, ahead;
+    sim_score_compute(&in, &quiet);
+    in.incident_ahead = true;
+    sim_score_compute(&in, &ahead);
+    for (int p = SIM_PART_DETECT; p <= SIM_PART_MITIGATE; p++) {
+        assert_true(quiet.part[p] == 1.0);
+        assert_true(ahead.part[p] == 0.0);
+    }
+    /* No harm was done either way, and nothing else changes. */
+    assert_true(quiet.part[SIM_PART_HARM] == 1.0 && ahead.part[SIM_PART_HARM] == 1.0);
+    double response = 0;
+    for (int p = SIM_PART_DETECT; p <= SIM_PART_MITIGATE; p++)
+        response += c.weight[p];
+    assert_true(fabs(quiet.total - ahead.total - response) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +217,7 @@ int main(void)
         cmocka_unit_test(wrong_diagnosis_earns_no_diagnosis_points),
         cmocka_unit_test(score_stays_in_range_for_any_input),
         cmocka_unit_test(wrong_levers_cost_points_capped_at_ten),
+        cmocka_unit_test(quiet_drill_earns_response_parts_unless_stopped_before_its_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
