@@ -390,7 +390,7 @@ void gui_panel_postmortem(gui_ctx *c, gui_state *s, gui_rect r)
             if (sim_pm_doc_load(s->pm_path, s->w, &doc, &d) == 0) {
                 sim_pm_check *checks = calloc((size_t)doc.cases.n + 1, sizeof *checks);
                 if (checks)
-                    proven = sim_pm_credit(s->d, &doc, checks, SIM_TIME_NEVER);
+                    proven = sim_pm_credit(s->d, &doc, checks, SIM_TIME_NEVER, true);
                 free(checks);
                 sim_pm_doc_release(&doc);
             }

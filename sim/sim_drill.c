@@ -1099,6 +1099,46 @@ void sim_drill_postmortem(sim_drill *d, bool done, bool eval_ok)
     d->postmortem_done = done;
     d->postmortem_eval_ok = eval_ok;
 }
+static void postmortem_logged(sim_drill *d, bool done, bool eval_ok)
+{
+    sim_drill_postmortem(d, done, eval_ok);
+    sim_log_line(&d->log, "{\"type\":\"postmortem\",\"t\":%llu,\"done\":%s,\"eval_ok\":%s}",
+                 (unsigned long long)sim_queue_now(d->q), done ? "true" : "false",
+                 eval_ok ? "true" : "false");
+    sim_log_flush(&d->log, true);
+}
+
+static void ev_postmortem(sim_queue *q, void *ctx, uint64_t arg)
+{
+    (void)q;
+    postmortem_logged(ctx, arg & 1, arg & 2);
+}
+
+int sim_drill_postmortem_at(sim_drill *d, sim_time t, bool done, bool eval_ok)
+{
+    sim_time now = sim_queue_now(d->q);
+    if (t < now)
+        return -EINVAL;
+    if (d->finished) { /* after the "end" line, which is at the drill's last time */
+        if (t != now)
+            return -EINVAL;
+        postmortem_logged(d, done, eval_ok);
+        return 0;
+    }
+    /* Last at its time, like a stop: where a replay puts it too. */
+    return sim_queue_push(d->q, t, PRIO_SERVED, ev_postmortem, d,
+                          (done ? 1u : 0u) | (eval_ok ? 2u : 0u), NULL);
+}
+
+void sim_drill_postmortem_record(sim_drill *d, bool done, bool eval_ok)
+{
+    sim_time now = sim_queue_now(d->q);
+    if (sim_drill_postmortem_at(d, now, done, eval_ok) == 0)
+        sim_drill_run_until(d, now);
+    else
+        sim_drill_postmortem(d, done, eval_ok); /* cannot happen: credit it anyway */
+}
+
 void sim_drill_log_digest(const sim_drill *d, char hex[65])
 {
     sim_log_digest(&d->log, hex);

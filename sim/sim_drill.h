@@ -165,8 +165,16 @@ bool sim_drill_incident_declared(const sim_drill *d, int *severity);
 bool sim_drill_resolved(const sim_drill *d);
 /* Scores the drill as of now (final once finished). */
 void sim_drill_result(sim_drill *d, sim_result *r);
-/* Marks the post-mortem as done (and whether its eval case proved itself). */
+/* Marks the post-mortem as done (and whether its eval case proved itself),
+ * unlogged: for credit a replay recomputes (a scripted responder's). */
 void sim_drill_postmortem(sim_drill *d, bool done, bool eval_ok);
+/* The same for a post-mortem a person wrote (the GUI): also logged as a
+ * "postmortem" line at the current time (after the "end" line once the drill
+ * has ended), durably, so that a replay credits it the same. */
+void sim_drill_postmortem_record(sim_drill *d, bool done, bool eval_ok);
+/* Replays a logged post-mortem: at time t, or, for one logged after the end,
+ * once the drill has ended (t is then its end). Returns 0 or -EINVAL. */
+int sim_drill_postmortem_at(sim_drill *d, sim_time t, bool done, bool eval_ok);
 void sim_drill_log_digest(const sim_drill *d, char hex[65]);
 /* Flushes the event log (durably when asked). */
 int sim_drill_flush(sim_drill *d, bool durable);

@@ -430,11 +430,11 @@ int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
             continue;
         sim_eval_set_add(&pm->cases, &c);
     }
-    return sim_pm_credit(d, pm, checks, rpm->after_resolve);
+    return sim_pm_credit(d, pm, checks, rpm->after_resolve, false);
 }
 
 int sim_pm_credit(sim_drill *d, const sim_pm_doc *pm, sim_pm_check *checks,
-                  sim_time written_after_resolve)
+                  sim_time written_after_resolve, bool record)
 {
     const sim_scenario *s = sim_drill_scenario(d);
     const mllm_world *w = sim_drill_world(d);
@@ -456,6 +456,10 @@ int sim_pm_credit(sim_drill *d, const sim_pm_doc *pm, sim_pm_check *checks,
     if (after == SIM_TIME_NEVER && resolve != SIM_TIME_NEVER)
         after = sim_drill_now(d) - resolve;
     bool in_time = resolve != SIM_TIME_NEVER && after <= s->scoring.postmortem_deadline;
-    sim_drill_postmortem(d, in_time && sim_pm_doc_complete(pm), proven > 0);
+    bool done = in_time && sim_pm_doc_complete(pm);
+    if (record)
+        sim_drill_postmortem_record(d, done, proven > 0);
+    else
+        sim_drill_postmortem(d, done, proven > 0);
     return proven;
 }

@@ -75,10 +75,12 @@ int sim_pm_from_responder(sim_drill *d, const sim_responder *rp, sim_pm_doc *pm,
  * the time of its trace) and credits the drill: complete within the
  * scenario's deadline after the resolve, and an eval case that catches the
  * incident. `written_after_resolve` is how long after the resolve it was
- * written (SIM_TIME_NEVER: take the drill's clock). Fills checks (one per
- * case). Returns the number of cases that prove themselves. */
+ * written (SIM_TIME_NEVER: take the drill's clock). With `record`, the credit
+ * goes into the drill's log (sim_drill_postmortem_record: a person's
+ * post-mortem, which a replay cannot rewrite). Fills checks (one per case).
+ * Returns the number of cases that prove themselves. */
 int sim_pm_credit(sim_drill *d, const sim_pm_doc *pm, sim_pm_check *checks,
-                  sim_time written_after_resolve);
+                  sim_time written_after_resolve, bool record);
 
 /* Writes the Markdown post-mortem. checks (may be NULL) has one entry per
  * case in pm->cases; r (may be NULL) adds the score. */

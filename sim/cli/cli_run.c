@@ -241,11 +241,38 @@ static int reserve_request(sim_drill *d, const cJSON *j, sim_time t)
     return sim_drill_serve_at(d, t, &req) == 0;
 }
 
+/* Re-credits a logged post-mortem, at its time or, with `now`, at once.
+ * Returns 1 when the line was one. */
+static int recredit_postmortem(sim_drill *d, const cJSON *j, sim_time at, bool now)
+{
+    bool done = cJSON_IsTrue(cJSON_GetObjectItem(j, "done"));
+    bool eval_ok = cJSON_IsTrue(cJSON_GetObjectItem(j, "eval_ok"));
+    return sim_drill_postmortem_at(d, now ? sim_drill_now(d) : at, done, eval_ok) == 0;
+}
+
+/* The post-mortems logged after the "end" line, credited again once the
+ * replayed drill has ended. */
+static void recredit_after_end(sim_drill *d, const log_info *li)
+{
+    bool after_end = false;
+    for (long i = 0; i < li->n; i++) {
+        cJSON *j = cJSON_Parse(li->lines[i]);
+        const cJSON *ty = cJSON_GetObjectItem(j, "type");
+        if (cJSON_IsString(ty) && strcmp(ty->valuestring, "end") == 0)
+            after_end = true;
+        else if (after_end && cJSON_IsString(ty) && strcmp(ty->valuestring, "postmortem") == 0)
+            recredit_postmortem(d, j, 0, true);
+        cJSON_Delete(j);
+    }
+}
+
 /* Re-requests the logged trainee actions, trainer operations, requests
- * served over HTTP and operator stops at their times. */
+ * served over HTTP, operator stops and post-mortems at their times (those
+ * after the end: recredit_after_end). */
 static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *w)
 {
     int n = 0;
+    bool after_end = false;
     for (long i = 0; i < li->n; i++) {
         cJSON *j = cJSON_Parse(li->lines[i]);
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
@@ -256,6 +283,10 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
                 n += reserve_request(d, j, at);
             else if (strcmp(ty->valuestring, "stopped") == 0)
                 n += sim_drill_mark_stopped_at(d, at) == 0;
+            else if (strcmp(ty->valuestring, "end") == 0)
+                after_end = true;
+            else if (strcmp(ty->valuestring, "postmortem") == 0)
+                n += !after_end && recredit_postmortem(d, j, at, false);
             else
                 n += reinject_trainer_op(d, j, ty->valuestring, at);
         }
@@ -421,6 +452,8 @@ int cli_run(int argc, char **argv)
     if (o.resume) {
         int n = reinject_actions(d, &li, w);
         sim_drill_run_until(d, li.last_t);
+        if (sim_drill_finished(d))
+            recredit_after_end(d, &li);
         sim_drill_flush(d, true);
         if (!file_has_prefix(tmp, li.lines, li.n)) {
             fprintf(stderr, "firedrill run: %s does not reproduce from its scenario (was the "
@@ -511,9 +544,10 @@ int cli_replay(int argc, char **argv)
     }
     reinject_actions(d, &li, w);
     progress_ctx pc = {cli_wall_ns(), false};
-    if (li.ended)
+    if (li.ended) {
         sim_drill_run(d, on_progress, &pc);
-    else
+        recredit_after_end(d, &li);
+    } else
         sim_drill_run_until(d, li.last_t);
     cli_progress_done();
     sim_result r;

@@ -50,4 +50,17 @@ grep -q "byte-identical" "$tmp/replay.txt" || { echo "FAIL: replay differs"; cat
 cmp -s <(grep -v '"duration_s"' "$tmp/ref.json") <(grep -v '"duration_s"' "$tmp/replay.json") || {
     echo "FAIL: replayed result differs"; exit 1; }
 echo "ok: replay is byte-identical"
+
+# A post-mortem a person wrote after the end (the GUI logs its credit so) is
+# credited again by a replay, which still reproduces the log byte for byte
+# (nobody scripted: a responder's own post-mortem would be credited instead).
+"$FD" run friendly-prompt --no-responder --log "$tmp/pm.jsonl" --out "$tmp/nopm.json" -q
+end_t=$(sed -n 's/^{"type":"end","t":\([0-9]*\).*/\1/p' "$tmp/pm.jsonl")
+echo "{\"type\":\"postmortem\",\"t\":$end_t,\"done\":true,\"eval_ok\":true}" >> "$tmp/pm.jsonl"
+"$FD" replay "$tmp/pm.jsonl" --out "$tmp/pm.json" > "$tmp/pm.txt"
+grep -q "byte-identical" "$tmp/pm.txt" || { echo "FAIL: replay with a post-mortem differs"; exit 1; }
+pm_points() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["score"]["points"]["postmortem"])' "$1"; }
+[ "$(pm_points "$tmp/nopm.json")" = 0 ] && [ "$(pm_points "$tmp/pm.json")" != 0 ] || {
+    echo "FAIL: the logged post-mortem was not credited ($(pm_points "$tmp/pm.json"))"; exit 1; }
+echo "ok: a logged post-mortem replays and is credited ($(pm_points "$tmp/pm.json") points)"
 echo "$survived kills survived"

@@ -1,6 +1,7 @@
 /* test_sim_drill.c - the engine end to end on the default scenario:
  * determinism, replay of live actions, independence of traffic from actions,
  * untreated vs responded drills, and the pacer. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +115,51 @@ static void live_actions_replayed_at_their_times_give_the_same_log(void **state)
     sim_drill_log_digest(d, replay);
     sim_drill_free(d);
     assert_string_equal(live, replay);
+}
+
+/* A person's post-mortem (the GUI) is logged where it was credited, during
+ * the drill or after its end, and a replay credits it at the same place: the
+ * same log and the same credit. */
+static void recorded_postmortems_replay_during_and_after_the_drill(void **state)
+{
+    (void)state;
+    char live[65], replay[65], unrecorded[65];
+    sim_drill *d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, SIM_MIN(20) + SIM_MS(7));
+    sim_time t1 = sim_drill_now(d);
+    sim_drill_postmortem_record(d, true, false);
+    sim_drill_run(d, NULL, NULL);
+    assert_true(sim_drill_finished(d));
+    sim_drill_postmortem_record(d, true, true);
+    sim_result r;
+    sim_drill_result(d, &r);
+    assert_true(r.postmortem_done && r.postmortem_eval_ok);
+    sim_drill_log_digest(d, live);
+    sim_drill_free(d);
+
+    d = new_drill(NULL, NULL);
+    assert_int_equal(sim_drill_postmortem_at(d, t1, true, false), 0);
+    sim_drill_run(d, NULL, NULL);
+    assert_int_equal(sim_drill_postmortem_at(d, SIM_MIN(1), true, true), -EINVAL); /* past */
+    assert_int_equal(sim_drill_postmortem_at(d, sim_drill_now(d), true, true), 0);
+    sim_drill_result(d, &r);
+    assert_true(r.postmortem_done && r.postmortem_eval_ok);
+    sim_drill_log_digest(d, replay);
+    sim_drill_free(d);
+    assert_string_equal(live, replay);
+
+    /* Unrecorded credit (a scripted responder's) leaves the log alone. */
+    d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_postmortem(d, true, true);
+    sim_drill_log_digest(d, unrecorded);
+    sim_drill_free(d);
+    assert_string_not_equal(live, unrecorded);
+    d = new_drill(NULL, NULL);
+    sim_drill_run(d, NULL, NULL);
+    sim_drill_log_digest(d, replay);
+    sim_drill_free(d);
+    assert_string_equal(unrecorded, replay);
 }
 
 /* Requests served outside the traffic (HTTP) at the times the clock reached,
@@ -379,6 +425,7 @@ int main(void)
         cmocka_unit_test(trainer_operations_replay_from_the_log),
         cmocka_unit_test(untreated_drill_shows_the_symptom_and_the_responder_contains_it),
         cmocka_unit_test(drill_stopped_before_its_incident_earns_no_response_points),
+        cmocka_unit_test(recorded_postmortems_replay_during_and_after_the_drill),
         cmocka_unit_test(kill_switch_waits_for_approval_then_applies),
         cmocka_unit_test(bad_actions_are_refused_with_a_message),
         cmocka_unit_test(pacer_follows_the_wall_clock_with_speed_and_pause),
