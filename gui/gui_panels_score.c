@@ -38,14 +38,17 @@ static void score_rows(gui_ctx *c, const gui_state *s, const sim_result *r)
             bool ok = times[p] >= 0 && times[p] <= target;
             gui_label_ex(c, dur_s(c, times[p]), GUI_FONT_BODY, t->text, 0);
             gui_label_ex(c, dur_s(c, target), GUI_FONT_BODY, t->dim, 0);
+            bool ahead = r->incident_ahead; /* nothing to respond to yet */
             gui_label_ex(c,
-                         times[p] < 0 ? "\xE2\x9C\x97 missed"
-                         : ok         ? "\xE2\x9C\x93 on time"
-                                      : "\xE2\x96\xB2 late",
+                         ahead          ? "\xE2\x80\xA6 not begun"
+                         : times[p] < 0 ? "\xE2\x9C\x97 missed"
+                         : ok           ? "\xE2\x9C\x93 on time"
+                                        : "\xE2\x96\xB2 late",
                          GUI_FONT_BOLD,
-                         times[p] < 0 ? t->bad
-                         : ok         ? t->ok
-                                      : t->warn,
+                         ahead          ? t->dim
+                         : times[p] < 0 ? t->bad
+                         : ok           ? t->ok
+                                        : t->warn,
                          0);
         } else if (p == SIM_PART_HARM) {
             gui_label_ex(c, gui_fmt(c, "%.0f weighted", r->fault_harm), GUI_FONT_BODY, t->text, 0);
