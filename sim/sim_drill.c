@@ -1183,6 +1183,24 @@ static bool neutral_lever(const sim_action_spec *a)
     }
 }
 
+/* Is an incident still to come or under way unseen: the drill not over, no
+ * harm yet, and a fault (the scenario's or one injected live, cleared ones
+ * ended) that has not ended, or a live injection not yet run? */
+static bool incident_ahead(const sim_drill *d, sim_time now)
+{
+    if (d->finished || d->onset != SIM_TIME_NEVER)
+        return false;
+    for (int i = 0; i < mllm_service_fault_count(d->svc); i++) {
+        const mllm_fault *f = mllm_service_fault(d->svc, i);
+        if (f->end > now && f->start < d->sc->duration)
+            return true;
+    }
+    for (int i = 0; i < d->nops; i++)
+        if (d->ops[i].type == OP_INJECT && d->ops[i].t > now)
+            return true;
+    return false;
+}
+
 void sim_drill_result(sim_drill *d, sim_result *r)
 {
     const sim_scenario *s = d->sc;
@@ -1276,10 +1294,7 @@ void sim_drill_result(sim_drill *d, sim_result *r)
     r->symptom_appeared = d->onset != SIM_TIME_NEVER;
 
     sim_time now = sim_queue_now(d->q);
-    r->incident_ahead = false;
-    for (int i = 0; i < s->nfaults && d->onset == SIM_TIME_NEVER; i++)
-        if (s->faults[i].f.start >= now && s->faults[i].f.start < s->duration)
-            r->incident_ahead = true;
+    r->incident_ahead = incident_ahead(d, now);
     size_t n = (size_t)(now / TICK);
     if (n > d->nslots)
         n = d->nslots;

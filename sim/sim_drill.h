@@ -71,8 +71,8 @@ typedef struct sim_result {
     uint64_t labels[MLLM_LABEL_COUNT];
     int actions, wrong_levers;
     bool symptom_appeared;       /* a fault caused harm at some point */
-    bool incident_ahead;         /* no harm yet and a scenario fault still to begin: scored
-                                    before its incident (response parts earn nothing) */
+    bool incident_ahead;         /* scored before the incident: no harm yet while a fault is
+                                    still to begin or under way (response parts earn nothing) */
     bool contained;              /* harm back under threshold and staying there */
     bool postmortem_done;        /* complete and within the deadline */
     bool postmortem_eval_ok;     /* one of its eval cases proved itself */

@@ -4,8 +4,8 @@
  * fault caused), the trainee's action times, and per-10-second series of the
  * harm faults caused and of whether a blunt lever (kill switch, disabled type
  * or topic) was on. A drill where no fault ever did harm earns the response
- * parts in full, unless it stopped before a scheduled fault began: then there
- * was nothing responded to and they earn nothing. It yields the response times (detect, contain, diagnose,
+ * parts in full, unless it stopped before a fault still to come (or under way)
+ * did any: then there was nothing responded to and they earn nothing. It yields the response times (detect, contain, diagnose,
  * mitigate, each from onset), a 0..1 score per part and a 0..100 total with
  * penalties. Every part and the total are clamped, so no input can push the
  * score out of range. */
@@ -29,8 +29,8 @@ typedef struct sim_score_in {
     sim_time first_lever;      /* first lever the trainee pulled after onset, or NEVER */
     sim_time fix_effect;       /* an accepted fix took effect, or NEVER */
     sim_time resolve;          /* or NEVER */
-    bool incident_ahead;       /* no onset yet, and a fault scheduled later: the drill was
-                                  stopped (or is scored) before its incident began */
+    bool incident_ahead;       /* no onset yet while a fault is still to begin or under
+                                  way: stopped (or scored) before its incident */
     bool postmortem_done;      /* a complete post-mortem within the deadline */
     bool postmortem_eval_ok;   /* its eval case fails faulty and passes healthy */
     const double *fault_harm;  /* per 10 s slot, n slots */

@@ -346,6 +346,32 @@ static void drill_stopped_before_its_incident_earns_no_response_points(void **st
     assert_false(r.incident_ahead);
     assert_true(r.symptom_appeared);
     sim_drill_free(d);
+
+    /* Its fault begun (ramping up) but no one harmed yet: still ahead. */
+    d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, S->faults[0].f.start + SIM_SEC(1));
+    sim_drill_result(d, &r);
+    assert_false(r.symptom_appeared);
+    assert_true(r.incident_ahead);
+    assert_true(r.score.part[SIM_PART_DETECT] == 0.0);
+    sim_drill_free(d);
+
+    /* The trainer cleared the fault before it began: a quiet drill, full
+     * marks; then a fault injected live for later: ahead again. */
+    d = new_drill(NULL, NULL);
+    sim_drill_run_until(d, SIM_MIN(1));
+    assert_int_equal(sim_drill_clear_fault(d, 0), 0);
+    sim_drill_run_until(d, SIM_MIN(2));
+    sim_drill_result(d, &r);
+    assert_false(r.incident_ahead);
+    assert_true(r.score.part[SIM_PART_DETECT] == 1.0);
+    mllm_fault f = S->faults[0].f;
+    f.start = SIM_MIN(10);
+    assert_true(sim_drill_inject_at(d, SIM_MIN(10), &f, "later") >= 0);
+    sim_drill_result(d, &r);
+    assert_true(r.incident_ahead);
+    assert_true(r.score.part[SIM_PART_DETECT] == 0.0);
+    sim_drill_free(d);
 }
 
 static void kill_switch_waits_for_approval_then_applies(void **state)
