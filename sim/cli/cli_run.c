@@ -1,6 +1,7 @@
 /* cli_run.c - `firedrill run` and `firedrill replay`: headless drills, fast or
  * paced, resumed after a crash, or replayed from their event log. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,17 @@ typedef struct log_info {
     sim_time last_t;
 } log_info;
 
+/* A number of a log line as a time, seed or count: 0 when missing, not a
+ * number or negative, the largest value when too big. Never an undefined
+ * conversion, whatever a damaged or edited log holds. */
+static uint64_t log_u64(const cJSON *v)
+{
+    double x = cJSON_IsNumber(v) ? v->valuedouble : 0;
+    if (!(x > 0))
+        return 0;
+    return x >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)x;
+}
+
 static int read_log(const char *path, log_info *li)
 {
     memset(li, 0, sizeof *li);
@@ -144,7 +156,7 @@ static int read_log(const char *path, log_info *li)
     snprintf(li->scenario, sizeof li->scenario, "%s", scen->valuestring);
     snprintf(li->responder, sizeof li->responder, "%s",
              cJSON_IsString(resp) ? resp->valuestring : "");
-    li->seed = (uint64_t)seed->valuedouble;
+    li->seed = log_u64(seed);
     cJSON_Delete(start);
     for (long i = 0; i < li->n; i++) {
         cJSON *j = cJSON_Parse(li->lines[i]);
@@ -154,8 +166,8 @@ static int read_log(const char *path, log_info *li)
             fprintf(stderr, "%s:%ld:1: $: corrupt line in the event log\n", path, i + 1);
             return -1;
         }
-        if (cJSON_IsNumber(t) && (sim_time)t->valuedouble > li->last_t)
-            li->last_t = (sim_time)t->valuedouble;
+        if (cJSON_IsNumber(t) && log_u64(t) > li->last_t)
+            li->last_t = log_u64(t);
         if (cJSON_IsString(ty) && strcmp(ty->valuestring, "end") == 0)
             li->ended = true;
         cJSON_Delete(j);
@@ -166,7 +178,8 @@ static int read_log(const char *path, log_info *li)
 static int geti(const cJSON *j, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItem(j, k);
-    return cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+    double x = cJSON_IsNumber(v) ? v->valuedouble : -1;
+    return x >= INT_MIN && x <= INT_MAX ? (int)x : -1;
 }
 
 /* Re-schedules a logged trainer operation (inject, clear, decoy). Returns 1
@@ -181,10 +194,10 @@ static int reinject_trainer_op(sim_drill *d, const cJSON *j, const char *type, s
         if (k < 0)
             return 0;
         f.kind = (mllm_fault_kind)k;
-        double end = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "end"));
-        f.start = (sim_time)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "start"));
-        f.end = end < 0 ? MLLM_NEVER : (sim_time)end;
-        f.ramp = (sim_time)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "ramp"));
+        const cJSON *end = cJSON_GetObjectItem(j, "end");
+        f.start = log_u64(cJSON_GetObjectItem(j, "start"));
+        f.end = cJSON_IsNumber(end) && end->valuedouble >= 0 ? log_u64(end) : MLLM_NEVER;
+        f.ramp = log_u64(cJSON_GetObjectItem(j, "ramp"));
         f.target.fraction = cJSON_GetNumberValue(cJSON_GetObjectItem(j, "fraction"));
         f.target.region = geti(j, "region");
         f.target.plan = geti(j, "plan");
@@ -278,7 +291,7 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
         const cJSON *tt = cJSON_GetObjectItem(j, "t");
         if (cJSON_IsString(ty) && cJSON_IsNumber(tt)) {
-            sim_time at = (sim_time)tt->valuedouble;
+            sim_time at = log_u64(tt);
             if (strcmp(ty->valuestring, "served") == 0)
                 n += reserve_request(d, j, at);
             else if (strcmp(ty->valuestring, "stopped") == 0)
@@ -305,7 +318,7 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
                      cJSON_IsString(arg) ? arg->valuestring : "");
             sim_action_spec a;
             if (sim_action_parse(spec, w, &a, err, sizeof err) == 0 &&
-                sim_drill_act_at(d, (sim_time)t->valuedouble, &a, by->valuestring, err,
+                sim_drill_act_at(d, log_u64(t), &a, by->valuestring, err,
                                  sizeof err) > 0)
                 n++;
         }

@@ -63,4 +63,21 @@ pm_points() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["s
 [ "$(pm_points "$tmp/nopm.json")" = 0 ] && [ "$(pm_points "$tmp/pm.json")" != 0 ] || {
     echo "FAIL: the logged post-mortem was not credited ($(pm_points "$tmp/pm.json"))"; exit 1; }
 echo "ok: a logged post-mortem replays and is credited ($(pm_points "$tmp/pm.json") points)"
+# A damaged or hand-edited log (negative, huge, missing numbers) is replayed
+# without a crash and reported as not reproducing.
+head -n 1 "$tmp/ref.jsonl" > "$tmp/bad.jsonl"
+cat >> "$tmp/bad.jsonl" <<'LOG'
+{"type":"stopped","t":-5}
+{"type":"inject","t":1e300,"kind":"provider_slowdown","start":-1,"end":"x","region":1e300}
+{"type":"served","t":1000,"id":"1","text":-1e308,"turn":1e12}
+{"type":"postmortem","t":1e19,"done":true}
+{"type":"action","event":"requested","by":"trainee","t":-1e300,"do":"kill_switch","arg":"on"}
+LOG
+set +e
+"$FD" replay "$tmp/bad.jsonl" > "$tmp/bad.txt" 2>&1
+rc=$?
+set -e
+[ "$rc" = 1 ] && grep -q "differs" "$tmp/bad.txt" || {
+    echo "FAIL: damaged log: exit $rc"; tail -n 3 "$tmp/bad.txt"; exit 1; }
+echo "ok: a damaged log replays without a crash and is reported as differing"
 echo "$survived kills survived"
