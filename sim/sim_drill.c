@@ -1136,7 +1136,7 @@ void sim_drill_postmortem_record(sim_drill *d, bool done, bool eval_ok)
     if (sim_drill_postmortem_at(d, now, done, eval_ok) == 0)
         sim_drill_run_until(d, now);
     else
-        sim_drill_postmortem(d, done, eval_ok); /* cannot happen: credit it anyway */
+        sim_drill_postmortem(d, done, eval_ok); /* out of memory: credited, unlogged */
 }
 
 void sim_drill_log_digest(const sim_drill *d, char hex[65])

@@ -101,7 +101,7 @@ void sim_score_compute(const sim_score_in *in, sim_score_out *out)
     if (!onset && !in->incident_ahead) {
         /* Nothing went wrong that anyone could respond to: full marks for the
          * response-time parts, so a quiet drill is not a failed one. (One
-         * stopped before its incident began keeps them at 0.) */
+         * stopped before its incident did harm keeps them at 0.) */
         for (int p = SIM_PART_DETECT; p <= SIM_PART_MITIGATE; p++)
             out->part[p] = 1;
     }

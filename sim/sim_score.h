@@ -3,12 +3,13 @@
  * A pure function of what happened in a drill: the fault onset (first harm a
  * fault caused), the trainee's action times, and per-10-second series of the
  * harm faults caused and of whether a blunt lever (kill switch, disabled type
- * or topic) was on. A drill where no fault ever did harm earns the response
- * parts in full, unless it stopped before a fault still to come (or under way)
- * did any: then there was nothing responded to and they earn nothing. It yields the response times (detect, contain, diagnose,
+ * or topic) was on. It yields the response times (detect, contain, diagnose,
  * mitigate, each from onset), a 0..1 score per part and a 0..100 total with
- * penalties. Every part and the total are clamped, so no input can push the
- * score out of range. */
+ * penalties. A drill where no fault ever did harm earns the response parts in
+ * full, unless it stopped before a fault still to come (or under way) did
+ * any: then there was nothing responded to and they earn nothing. Every
+ * part and the total are clamped, so no input can push the score out of
+ * range. */
 #ifndef SIM_SCORE_H
 #define SIM_SCORE_H
 

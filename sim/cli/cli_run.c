@@ -113,7 +113,8 @@ static void run_paced(sim_drill *d, double speed, bool quiet)
 typedef struct log_info {
     char **lines;
     long n;
-    bool torn, ended;
+    long end_line; /* index of the "end" line; -1: the drill did not finish */
+    bool torn;
     char scenario[1024], responder[1024];
     uint64_t seed;
     sim_time last_t;
@@ -133,6 +134,7 @@ static uint64_t log_u64(const cJSON *v)
 static int read_log(const char *path, log_info *li)
 {
     memset(li, 0, sizeof *li);
+    li->end_line = -1;
     li->n = sim_log_read(path, &li->lines, &li->torn);
     if (li->n < 0) {
         fprintf(stderr, "firedrill: cannot read %s: %s\n", path, strerror((int)-li->n));
@@ -168,8 +170,8 @@ static int read_log(const char *path, log_info *li)
         }
         if (cJSON_IsNumber(t) && log_u64(t) > li->last_t)
             li->last_t = log_u64(t);
-        if (cJSON_IsString(ty) && strcmp(ty->valuestring, "end") == 0)
-            li->ended = true;
+        if (cJSON_IsString(ty) && strcmp(ty->valuestring, "end") == 0 && li->end_line < 0)
+            li->end_line = i;
         cJSON_Delete(j);
     }
     return 0;
@@ -267,13 +269,10 @@ static int recredit_postmortem(sim_drill *d, const cJSON *j, sim_time at, bool n
  * replayed drill has ended. */
 static void recredit_after_end(sim_drill *d, const log_info *li)
 {
-    bool after_end = false;
-    for (long i = 0; i < li->n; i++) {
+    for (long i = li->end_line < 0 ? li->n : li->end_line + 1; i < li->n; i++) {
         cJSON *j = cJSON_Parse(li->lines[i]);
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
-        if (cJSON_IsString(ty) && strcmp(ty->valuestring, "end") == 0)
-            after_end = true;
-        else if (after_end && cJSON_IsString(ty) && strcmp(ty->valuestring, "postmortem") == 0)
+        if (cJSON_IsString(ty) && strcmp(ty->valuestring, "postmortem") == 0)
             recredit_postmortem(d, j, 0, true);
         cJSON_Delete(j);
     }
@@ -281,11 +280,10 @@ static void recredit_after_end(sim_drill *d, const log_info *li)
 
 /* Re-requests the logged trainee actions, trainer operations, requests
  * served over HTTP, operator stops and post-mortems at their times (those
- * after the end: recredit_after_end). */
+ * after the end: recredit_after_end; `run --resume` takes no finished log). */
 static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *w)
 {
     int n = 0;
-    bool after_end = false;
     for (long i = 0; i < li->n; i++) {
         cJSON *j = cJSON_Parse(li->lines[i]);
         const cJSON *ty = cJSON_GetObjectItem(j, "type");
@@ -296,30 +294,27 @@ static int reinject_actions(sim_drill *d, const log_info *li, const mllm_world *
                 n += reserve_request(d, j, at);
             else if (strcmp(ty->valuestring, "stopped") == 0)
                 n += sim_drill_mark_stopped_at(d, at) == 0;
-            else if (strcmp(ty->valuestring, "end") == 0)
-                after_end = true;
             else if (strcmp(ty->valuestring, "postmortem") == 0)
-                n += !after_end && recredit_postmortem(d, j, at, false);
+                n += (li->end_line < 0 || i < li->end_line) &&
+                     recredit_postmortem(d, j, at, false);
             else
                 n += reinject_trainer_op(d, j, ty->valuestring, at);
         }
         const cJSON *ev = cJSON_GetObjectItem(j, "event");
         const cJSON *by = cJSON_GetObjectItem(j, "by");
-        const cJSON *t = cJSON_GetObjectItem(j, "t");
         const cJSON *act = cJSON_GetObjectItem(j, "do");
         const cJSON *arg = cJSON_GetObjectItem(j, "arg");
         if (cJSON_IsString(ty) && strcmp(ty->valuestring, "action") == 0 && cJSON_IsString(ev) &&
             (strcmp(ev->valuestring, "requested") == 0 || strcmp(ev->valuestring, "done") == 0) &&
             cJSON_IsString(by) && strcmp(by->valuestring, "responder") != 0 &&
-            cJSON_IsNumber(t) && cJSON_IsString(act)) {
+            cJSON_IsNumber(tt) && cJSON_IsString(act)) {
             char spec[256], err[160];
             snprintf(spec, sizeof spec, "%s%s%s", act->valuestring,
                      cJSON_IsString(arg) && arg->valuestring[0] ? ":" : "",
                      cJSON_IsString(arg) ? arg->valuestring : "");
             sim_action_spec a;
             if (sim_action_parse(spec, w, &a, err, sizeof err) == 0 &&
-                sim_drill_act_at(d, log_u64(t), &a, by->valuestring, err,
-                                 sizeof err) > 0)
+                sim_drill_act_at(d, log_u64(tt), &a, by->valuestring, err, sizeof err) > 0)
                 n++;
         }
         cJSON_Delete(j);
@@ -411,7 +406,7 @@ int cli_run(int argc, char **argv)
     if (o.resume) {
         if (read_log(o.resume, &li) != 0)
             goto out;
-        if (li.ended) {
+        if (li.end_line >= 0) {
             fprintf(stderr, "firedrill run: %s is a finished drill; use `firedrill replay`\n",
                     o.resume);
             goto out;
@@ -465,8 +460,6 @@ int cli_run(int argc, char **argv)
     if (o.resume) {
         int n = reinject_actions(d, &li, w);
         sim_drill_run_until(d, li.last_t);
-        if (sim_drill_finished(d))
-            recredit_after_end(d, &li);
         sim_drill_flush(d, true);
         if (!file_has_prefix(tmp, li.lines, li.n)) {
             fprintf(stderr, "firedrill run: %s does not reproduce from its scenario (was the "
@@ -557,7 +550,7 @@ int cli_replay(int argc, char **argv)
     }
     reinject_actions(d, &li, w);
     progress_ctx pc = {cli_wall_ns(), false};
-    if (li.ended) {
+    if (li.end_line >= 0) {
         sim_drill_run(d, on_progress, &pc);
         recredit_after_end(d, &li);
     } else
@@ -579,10 +572,11 @@ int cli_replay(int argc, char **argv)
     sim_sha256_final(&c, dg);
     sim_sha256_hex(dg, old_hex);
     sim_drill_log_digest(d, new_hex);
-    bool same = strcmp(old_hex, new_hex) == 0;
+    bool same = strcmp(old_hex, new_hex) == 0, ended = li.end_line >= 0;
     printf("  replay of %s: %s\n", logp,
-           same ? "byte-identical event log" :
-                  li.ended ? "DIFFERENT event log" : "differs (the original drill did not finish)");
+           same    ? "byte-identical event log"
+           : ended ? "DIFFERENT event log"
+                   : "differs (the original drill did not finish)");
     if (out && sim_result_write(&r, sc, out) != 0)
         fprintf(stderr, "firedrill replay: cannot write %s\n", out);
     status = same ? 0 : 1;
